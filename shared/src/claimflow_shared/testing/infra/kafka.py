@@ -30,15 +30,26 @@ DEFAULT_JVM_OPTIONS = (
     "-XX:+UseSerialGC",
     "-XX:TieredStopAtLevel=1",
     "-Djava.awt.headless=true",
+    "-Djava.net.preferIPv4Stack=true",
     "-Dorg.slf4j.simpleLogger.showDateTime=true",
     "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS",
 )
 STARTED_MARKER = "Kafka Server started"
 VERSION_LINE = re.compile(r"^.*Kafka version: (?P<version>\S+).*$", re.MULTILINE)
+ERROR_LINE = re.compile(r" (ERROR|FATAL) |^Caused by: |^[\w.$]+(Exception|Error): ")
 
 
 class KafkaStartError(RuntimeError):
-    """The broker did not come up; the message carries the tail of its log."""
+    """The broker did not come up; the message carries the errors and tail of its log."""
+
+
+def logged_errors(log_text: str, *, limit: int = 12) -> list[str]:
+    """Return the distinct error and exception lines of a broker log, oldest first."""
+    found: list[str] = []
+    for line in log_text.splitlines():
+        if ERROR_LINE.search(line) and line not in found:
+            found.append(line)
+    return found[:limit]
 
 
 def java_executable() -> str:
@@ -238,20 +249,25 @@ class KafkaBroker:
         while time.monotonic() < deadline:
             if not self.running:
                 self._forget_process()
-                raise self._start_error("the broker process exited during start")
+                raise self._start_error("the broker process exited during start", log_offset)
             if STARTED_MARKER in self._read_log(log_offset) and await metadata_answers(
                 self.bootstrap_servers
             ):
                 return
             await asyncio.sleep(0.2)
-        error = self._start_error(f"the broker did not answer within {ready_within:.0f} s")
+        error = self._start_error(
+            f"the broker did not answer within {ready_within:.0f} s", log_offset
+        )
         await self.stop()
         raise error
 
-    def _start_error(self, reason: str) -> KafkaStartError:
-        """Build a start error that shows the tail of the broker log."""
-        tail = processes.log_tail(self.log_path)
-        return KafkaStartError(f"{reason}; log {self.log_path} ends with:\n{tail}")
+    def _start_error(self, reason: str, log_offset: int) -> KafkaStartError:
+        """Build a start error showing what this start logged as errors, and the log's tail."""
+        errors = "\n".join(logged_errors(self._read_log(log_offset))) or "(none)"
+        tail = processes.log_tail(self.log_path, lines=20)
+        return KafkaStartError(
+            f"{reason}\nerrors logged:\n{errors}\nlog {self.log_path} ends with:\n{tail}"
+        )
 
     async def stop(self, *, grace: float = 30.0) -> None:
         """Shut the broker down with SIGTERM (SIGKILL after `grace` seconds), keeping its data."""
