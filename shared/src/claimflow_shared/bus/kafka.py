@@ -1,0 +1,188 @@
+"""Apache Kafka through aiokafka: idempotent producer, consumer groups, commit after the effect."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from claimflow_shared.bus.base import Message, MessageHandler
+
+log = logging.getLogger(__name__)
+
+
+class KafkaBus:
+    """The bus on a Kafka cluster.
+
+    The producer is idempotent with ``acks=all``. Consumers commit a partition's offset only
+    after the handler returned for every message up to it; a handler that raises makes the
+    consumer seek back and fetch that message again after ``redelivery_delay`` seconds.
+    """
+
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        client_id: str,
+        partitions: int = 6,
+        redelivery_delay: float = 1.0,
+        max_poll_records: int = 500,
+    ) -> None:
+        self._servers = bootstrap_servers
+        self._client_id = client_id
+        self._partitions = partitions
+        self._redelivery_delay = redelivery_delay
+        self._max_poll_records = max_poll_records
+        self._producer: AIOKafkaProducer | None = None
+        self._producer_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Connect lazily: an unreachable broker must not stop an API from starting."""
+
+    async def stop(self) -> None:
+        """Flush and close the producer."""
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def _started_producer(self) -> AIOKafkaProducer:
+        async with self._producer_lock:
+            if self._producer is None:
+                producer = AIOKafkaProducer(
+                    bootstrap_servers=self._servers,
+                    client_id=self._client_id,
+                    enable_idempotence=True,
+                    acks="all",
+                    linger_ms=2,
+                    request_timeout_ms=15000,
+                )
+                await producer.start()
+                self._producer = producer
+            return self._producer
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        """Send every message and wait until the cluster acknowledged all of them."""
+        producer = await self._started_producer()
+        pending = [
+            await producer.send(m.topic, m.value, key=m.key, headers=m.headers) for m in messages
+        ]
+        await asyncio.gather(*pending)
+
+    async def ensure_topics(self, topics: Sequence[str]) -> None:
+        """Create missing topics with the configured partition count."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._servers, client_id=self._client_id)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            wanted = [NewTopic(t, self._partitions, 1) for t in topics if t not in existing]
+            if wanted:
+                try:
+                    await admin.create_topics(wanted)
+                except TopicAlreadyExistsError:
+                    pass
+        finally:
+            await admin.close()
+
+    async def ping(self) -> bool:
+        """Whether the cluster answers a metadata request within two seconds."""
+        admin = AIOKafkaAdminClient(
+            bootstrap_servers=self._servers, client_id=self._client_id, request_timeout_ms=2000
+        )
+        try:
+            await asyncio.wait_for(admin.start(), 3)
+            await asyncio.wait_for(admin.list_topics(), 3)
+        except (KafkaError, OSError, TimeoutError):
+            return False
+        finally:
+            await admin.close()
+        return True
+
+    async def read_all(self, topic: str) -> list[Message]:
+        """Every record currently on ``topic``, read without a group."""
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._servers, enable_auto_commit=False, auto_offset_reset="earliest"
+        )
+        await consumer.start()
+        try:
+            found: list[Message] = []
+            partitions = consumer.partitions_for_topic(topic) or set()
+            assigned = [TopicPartition(topic, p) for p in partitions]
+            if not assigned:
+                return found
+            consumer.assign(assigned)
+            ends = await consumer.end_offsets(assigned)
+            await consumer.seek_to_beginning(*assigned)
+            while any(await consumer.position(tp) < ends[tp] for tp in assigned):
+                batch = await consumer.getmany(timeout_ms=1000)
+                for records in batch.values():
+                    found.extend(_message(r) for r in records)
+            return found
+        finally:
+            await consumer.stop()
+
+    async def consume(self, *, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
+        """Run a member of ``group`` over ``topics`` until cancelled."""
+        consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=self._servers,
+            client_id=f"{self._client_id}-{group}",
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self._max_poll_records,
+            session_timeout_ms=10000,
+            heartbeat_interval_ms=1000,
+        )
+        await consumer.start()
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=500)
+                if not batch:
+                    continue
+                results = await asyncio.gather(
+                    *(_drain(consumer, tp, records, handler) for tp, records in batch.items())
+                )
+                if not all(results):
+                    await asyncio.sleep(self._redelivery_delay)
+        finally:
+            await consumer.stop()
+
+
+async def _drain(
+    consumer: AIOKafkaConsumer, tp: TopicPartition, records: list, handler: MessageHandler
+) -> bool:
+    """Handle one partition's records in order; commit what succeeded; seek back on failure."""
+    done = None
+    ok = True
+    for record in records:
+        try:
+            await handler(_message(record))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("handler failed on %s@%d; will redeliver", tp, record.offset, exc_info=True)
+            consumer.seek(tp, record.offset)
+            ok = False
+            break
+        done = record.offset
+    if done is not None:
+        try:
+            await consumer.commit({tp: done + 1})
+        except KafkaError as exc:
+            log.warning("commit of %s@%d failed (%s); the new owner redelivers", tp, done, exc)
+    return ok
+
+
+def _message(record: object) -> Message:
+    return Message(
+        topic=record.topic,  # type: ignore[attr-defined]
+        value=record.value or b"",  # type: ignore[attr-defined]
+        key=record.key,  # type: ignore[attr-defined]
+        headers=list(record.headers or ()),  # type: ignore[attr-defined]
+        partition=record.partition,  # type: ignore[attr-defined]
+        offset=record.offset,  # type: ignore[attr-defined]
+    )

@@ -1,0 +1,77 @@
+"""The FastAPI application of a service: lifespan, errors, health, body limits."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from claimflow_shared.bus import EventBus
+from claimflow_shared.errors import install_error_handlers
+from claimflow_shared.http.limits import BodySizeLimit
+from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
+from claimflow_shared.settings import ServiceSettings
+
+health = APIRouter(tags=["health"])
+
+
+@health.get("/health", summary="The process is alive")
+async def alive() -> dict[str, str]:
+    """Liveness: answers while the event loop runs."""
+    return {"status": "ok"}
+
+
+@health.get("/ready", summary="The database and the bus are reachable")
+async def ready(request: Request) -> JSONResponse:
+    """Readiness: 200 when both the database and the bus answer, 503 otherwise."""
+    runtime: Runtime = request.app.state.runtime
+    checks = {
+        "database": "ok" if await runtime.database.ping() else "unreachable",
+        "bus": "ok" if await runtime.bus.ping() else "unreachable",
+    }
+    healthy = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if healthy else "unavailable", "checks": checks},
+        status_code=200 if healthy else 503,
+        headers={} if healthy else {"Retry-After": "5"},
+    )
+
+
+def build_app(
+    definition: ServiceDefinition,
+    settings: ServiceSettings | None = None,
+    *,
+    bus: EventBus | None = None,
+    runtime: Runtime | None = None,
+    span_exporters: Sequence[SpanExporter] = (),
+) -> FastAPI:
+    """Create a service's app; its lifespan builds (or adopts) the runtime and closes it."""
+    chosen = settings or definition.settings_type()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = runtime is None
+        app.state.runtime = runtime or build_runtime(
+            definition, chosen, bus=bus, span_exporters=span_exporters
+        )
+        try:
+            yield
+        finally:
+            if own:
+                await app.state.runtime.close()
+
+    app = FastAPI(
+        title=definition.title or f"claimflow {definition.name}",
+        description=definition.description,
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
+    app.include_router(health)
+    for router in definition.routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""Transactional outbox, inbox, event consumers with retries and dead letters."""

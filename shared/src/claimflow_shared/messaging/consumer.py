@@ -1,0 +1,181 @@
+"""Run event handlers: one transaction per event, inbox dedup, retries, then a dead letter."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claimflow_shared.bus import EventBus, Message, dlq_topic
+from claimflow_shared.db import Database
+from claimflow_shared.errors import is_connection_error
+from claimflow_shared.events import REGISTRY, Envelope, Event, MalformedEvent
+from claimflow_shared.messaging import inbox, outbox
+from claimflow_shared.runtime import Runtime
+from claimflow_shared.telemetry import context_from_headers
+
+log = logging.getLogger(__name__)
+
+DLQ_HEADERS = (
+    "dlq-error", "dlq-error-type", "dlq-consumer", "dlq-attempts", "dlq-failed-at",
+    "dlq-original-topic", "dlq-original-partition", "dlq-original-offset",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerContext:
+    """What a handler gets besides the event: the transaction and the envelope."""
+
+    session: AsyncSession
+    envelope: Envelope
+    span: trace.Span
+
+    def publish(self, event: Event) -> Envelope:
+        """Publish through the outbox, atomically with the handler's effect."""
+        return outbox.publish(self.session, event)
+
+
+Handler = Callable[[HandlerContext, Any], Awaitable[None]]
+
+
+class EventConsumer:
+    """A consumer group: decodes envelopes, dedups through the inbox, retries, dead-letters.
+
+    Failures that mean the database is unreachable are never dead-lettered: they go back to the
+    bus, which delivers the event again once things recover.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        database: Database,
+        bus: EventBus,
+        tracer: trace.Tracer,
+        handlers: Mapping[str, Handler],
+        topics: Sequence[str],
+        max_attempts: int = 4,
+        backoff: float = 0.2,
+        on_committed: Callable[[], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.topics = list(topics)
+        self._database = database
+        self._bus = bus
+        self._tracer = tracer
+        self._handlers = dict(handlers)
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._on_committed = on_committed
+
+    async def run(self) -> None:
+        """Consume until cancelled."""
+        await self._bus.consume(group=self.name, topics=self.topics, handler=self.handle)
+
+    async def handle(self, message: Message) -> None:
+        """Apply one message at most once; raise only when it must be delivered again."""
+        try:
+            envelope = Envelope.from_message(
+                key=message.key, value=message.value, headers=message.headers
+            )
+        except MalformedEvent as exc:
+            await self._dead_letter(message, exc, attempts=1)
+            return
+        handler = self._handlers.get(envelope.type)
+        if handler is None:
+            return
+        parent = context_from_headers({k: v.decode("latin-1") for k, v in message.headers})
+        with self._tracer.start_as_current_span(
+            f"process {message.topic}",
+            context=parent,
+            kind=SpanKind.CONSUMER,
+            attributes=_span_attributes(message, envelope, self.name),
+        ) as span:
+            await self._apply(message, envelope, handler, span)
+
+    async def _apply(
+        self, message: Message, envelope: Envelope, handler: Handler, span: trace.Span
+    ) -> None:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                event = envelope.event()
+                async with self._database.session() as session:
+                    if await inbox.first_delivery(
+                        session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
+                    ):
+                        await handler(HandlerContext(session, envelope, span), event)
+                    else:
+                        span.set_attribute("claimflow.duplicate", True)
+                if self._on_committed is not None:
+                    self._on_committed()
+                return
+            except MalformedEvent as exc:
+                span.set_status(Status(StatusCode.ERROR, str(exc)))
+                await self._dead_letter(message, exc, attempts=attempt)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                span.record_exception(exc)
+                if is_connection_error(exc):
+                    span.set_status(Status(StatusCode.ERROR, "database unavailable"))
+                    raise
+                if attempt == self._max_attempts:
+                    span.set_status(Status(StatusCode.ERROR, str(exc)))
+                    await self._dead_letter(message, exc, attempts=attempt)
+                    return
+                log.warning("%s: %s failed (attempt %d): %s", self.name, envelope.type, attempt, exc)
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+
+    async def _dead_letter(self, message: Message, exc: BaseException, *, attempts: int) -> None:
+        """Park the message on ``<topic>.dlq`` with the error in its headers."""
+        log.error("%s: dead-lettering %s@%s: %s", self.name, message.topic, message.offset, exc)
+        extra = {
+            "dlq-error": str(exc)[:1000],
+            "dlq-error-type": type(exc).__name__,
+            "dlq-consumer": self.name,
+            "dlq-attempts": str(attempts),
+            "dlq-failed-at": datetime.now(UTC).isoformat(),
+            "dlq-original-topic": message.topic,
+            "dlq-original-partition": str(message.partition),
+            "dlq-original-offset": str(message.offset),
+        }
+        headers = [(k, v) for k, v in message.headers if k not in DLQ_HEADERS]
+        headers += [(k, v.encode()) for k, v in extra.items()]
+        await self._bus.publish([message.to(dlq_topic(message.topic), headers=headers)])
+
+
+def _span_attributes(message: Message, envelope: Envelope, group: str) -> dict[str, Any]:
+    return {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.destination.name": message.topic,
+        "messaging.destination.partition.id": str(message.partition),
+        "messaging.kafka.offset": message.offset,
+        "messaging.kafka.message.key": envelope.key,
+        "messaging.consumer.group.name": group,
+        "messaging.message.id": envelope.id,
+        "cloudevents.event_type": envelope.type,
+    }
+
+
+def consumer_for(runtime: Runtime, *, name: str, handlers: Mapping[str, Handler]) -> EventConsumer:
+    """A consumer on ``runtime`` whose topics are those of the handled event types."""
+    topics = sorted({REGISTRY.resolve(t).topic for t in handlers})
+    return EventConsumer(
+        name=name,
+        database=runtime.database,
+        bus=runtime.bus,
+        tracer=runtime.telemetry.tracer,
+        handlers=handlers,
+        topics=topics,
+        max_attempts=runtime.settings.consumer_max_attempts,
+        backoff=runtime.settings.consumer_backoff_seconds,
+    )

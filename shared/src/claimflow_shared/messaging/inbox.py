@@ -1,0 +1,32 @@
+"""Processed-event ids, recorded in the transaction of the effect."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claimflow_shared.messaging.models import InboxRecord
+
+
+async def first_delivery(
+    session: AsyncSession, *, consumer: str, event_id: str, event_type: str
+) -> bool:
+    """Record the event for ``consumer``; False when it was already applied."""
+    result = await session.execute(
+        insert(InboxRecord)
+        .values(consumer=consumer, event_id=event_id, event_type=event_type)
+        .on_conflict_do_nothing()
+        .returning(InboxRecord.event_id)
+    )
+    return result.first() is not None
+
+
+async def prune(session: AsyncSession, *, older_than_days: int) -> int:
+    """Forget ids older than the longest redelivery window."""
+    result = await session.execute(
+        delete(InboxRecord).where(
+            InboxRecord.processed_at < func.now() - func.make_interval(0, 0, 0, older_than_days)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

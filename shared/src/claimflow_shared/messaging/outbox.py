@@ -1,0 +1,183 @@
+"""Write events through the caller's session; a relay publishes them to the bus."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claimflow_shared.bus import EventBus, Message
+from claimflow_shared.db import Database
+from claimflow_shared.events import Envelope, Event
+from claimflow_shared.messaging.models import OutboxRecord
+from claimflow_shared.telemetry import context_from_headers, current_trace_headers
+
+log = logging.getLogger(__name__)
+
+
+def publish(session: AsyncSession, event: Event, *, event_id: str | None = None) -> Envelope:
+    """Add ``event`` to the outbox in the caller's transaction (never commits)."""
+    envelope = Envelope.wrap(event, event_id=event_id)
+    session.add(
+        OutboxRecord(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            topic=event.topic,
+            key=envelope.key,
+            headers=[[k, v.decode()] for k, v in envelope.headers()]
+            + [[k, v] for k, v in current_trace_headers().items()],
+            payload=envelope.data,
+        )
+    )
+    return envelope
+
+
+class OutboxRelay:
+    """Moves outbox rows to the bus in batches; several relays may run (``SKIP LOCKED``).
+
+    With ``keep_published`` set, published rows are kept that long (the in-process bus replays
+    them after a restart, the inbox absorbs the repeats); otherwise they are deleted at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        bus: EventBus,
+        tracer: trace.Tracer,
+        batch_size: int = 500,
+        poll_interval: float = 0.05,
+        keep_published: timedelta | None = None,
+    ) -> None:
+        self._database = database
+        self._bus = bus
+        self._tracer = tracer
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._keep = keep_published
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look at the outbox now instead of at the next poll."""
+        self._wake.set()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; return how many rows it moved."""
+        async with self._database.session() as session:
+            rows = (
+                await session.scalars(
+                    select(OutboxRecord)
+                    .where(OutboxRecord.published_at.is_(None))
+                    .order_by(OutboxRecord.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            await self._bus.publish([self._message(row) for row in rows])
+            ids = [row.id for row in rows]
+            if self._keep is None:
+                await session.execute(delete(OutboxRecord).where(OutboxRecord.id.in_(ids)))
+            else:
+                await session.execute(
+                    update(OutboxRecord)
+                    .where(OutboxRecord.id.in_(ids))
+                    .values(published_at=func.now())
+                )
+        return len(rows)
+
+    def _message(self, row: OutboxRecord) -> Message:
+        headers = {k: v for k, v in row.headers}
+        parent = context_from_headers(headers)
+        with self._tracer.start_as_current_span(
+            f"send {row.topic}",
+            context=parent,
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": row.topic,
+                "messaging.kafka.message.key": row.key,
+                "messaging.message.id": row.event_id,
+                "cloudevents.event_type": row.event_type,
+            },
+        ):
+            headers.update(current_trace_headers())
+        return Message(
+            topic=row.topic,
+            key=row.key.encode(),
+            value=row.payload,
+            headers=[(k, v.encode()) for k, v in headers.items()],
+        )
+
+    async def replay_kept(self) -> int:
+        """Publish again every kept row (after a restart of an in-process bus)."""
+        if self._keep is None:
+            return 0
+        async with self._database.session() as session:
+            await session.execute(
+                delete(OutboxRecord).where(
+                    OutboxRecord.published_at < func.now() - self._keep
+                )
+            )
+            rows = (
+                await session.scalars(
+                    select(OutboxRecord)
+                    .where(OutboxRecord.published_at.is_not(None))
+                    .order_by(OutboxRecord.id)
+                )
+            ).all()
+            await self._bus.publish([self._message(row) for row in rows])
+        return len(rows)
+
+    async def run(self) -> None:
+        """Relay until cancelled; back off while the bus or database is unreachable."""
+        failures = 0
+        while True:
+            try:
+                moved = await self.relay_once()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = min(0.2 * 2**failures, 10.0)
+                log.warning("outbox relay failed (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            if moved < self._batch_size:
+                await self._idle()
+
+    async def _idle(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+
+async def backlog(session: AsyncSession) -> tuple[int, float]:
+    """Unpublished rows and the age in seconds of the oldest one."""
+    count, oldest = (
+        await session.execute(
+            select(
+                func.count(),
+                func.coalesce(
+                    func.extract("epoch", func.now() - func.min(OutboxRecord.created_at)), 0
+                ),
+            ).where(OutboxRecord.published_at.is_(None))
+        )
+    ).one()
+    return int(count), float(oldest)
+
+
+def topics_of(events: Sequence[type[Event]]) -> list[str]:
+    """The distinct topics of some contracts."""
+    return sorted({e.topic for e in events})

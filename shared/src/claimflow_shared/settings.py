@@ -1,0 +1,66 @@
+"""Settings shared by every service; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+import os
+from typing import ClassVar, Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+Environment = Literal["development", "test", "production"]
+BusKind = Literal["memory", "kafka"]
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has.
+
+    A service-specific variable (``CLAIMS_DATABASE_URL``) wins; otherwise the server-level
+    ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS`` are used, with the service's own database name.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMFLOW_", extra="ignore")
+
+    service_name: ClassVar[str] = "service"
+    default_database: ClassVar[str] = "claimflow"
+    default_port: ClassVar[int] = 8000
+
+    environment: Environment = "development"
+    database_url: str = ""
+    database_pool_size: int = 10
+    bus: BusKind = "memory"
+    kafka_bootstrap_servers: str = ""
+    kafka_partitions: int = 6
+    host: str = "127.0.0.1"
+    port: int = 0
+    max_body_bytes: int = 5 * 1024 * 1024
+    log_level: str = "INFO"
+    consumer_max_attempts: int = 4
+    consumer_backoff_seconds: float = 0.2
+    outbox_batch_size: int = 500
+    outbox_poll_seconds: float = 0.05
+
+    @model_validator(mode="after")
+    def _fill_from_server_level(self) -> ServiceSettings:
+        """Derive the service's database URL and broker from the server-level variables."""
+        if not self.database_url and os.environ.get("DATABASE_URL"):
+            self.database_url = database_url_for(os.environ["DATABASE_URL"], self.default_database)
+        if not self.kafka_bootstrap_servers:
+            self.kafka_bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
+        if self.port == 0:
+            self.port = self.default_port
+        return self
+
+    @property
+    def production(self) -> bool:
+        """Whether the service runs with production safety rules."""
+        return self.environment == "production"
+
+
+def database_url_for(server_url: str, database: str) -> str:
+    """Return ``server_url`` pointing at ``database``, with the asyncpg driver."""
+    url = make_url(server_url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+asyncpg")
+    return url.set(database=database).render_as_string(hide_password=False)

@@ -1,0 +1,89 @@
+"""A service's worker process: its event consumers and its outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+from collections.abc import Sequence
+
+from claimflow_shared.bus import dlq_topic
+from claimflow_shared.events.contracts import TOPICS
+from claimflow_shared.messaging.consumer import EventConsumer
+from claimflow_shared.messaging.outbox import OutboxRelay
+from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
+from claimflow_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Runs a service's consumers and relay until cancelled."""
+
+    def __init__(self, runtime: Runtime, consumers: Sequence[EventConsumer], relay: OutboxRelay):
+        self.runtime = runtime
+        self.consumers = list(consumers)
+        self.relay = relay
+
+    @classmethod
+    def for_service(cls, definition: ServiceDefinition, runtime: Runtime) -> Worker:
+        """The worker of ``definition`` on ``runtime``."""
+        settings = runtime.settings
+        relay = OutboxRelay(
+            database=runtime.database,
+            bus=runtime.bus,
+            tracer=runtime.telemetry.tracer,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_seconds,
+            keep_published=_kept_for_replay(settings),
+        )
+        return cls(runtime, definition.consumers(runtime), relay)
+
+    async def run(self) -> None:
+        """Create the topics, replay kept events if the bus is in-process, then work."""
+        await _ensure_topics(self.runtime)
+        replayed = await self.relay.replay_kept()
+        if replayed:
+            log.info("replayed %d kept outbox events onto the in-process bus", replayed)
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(self.relay.run(), name="outbox-relay")
+            for consumer in self.consumers:
+                tasks.create_task(consumer.run(), name=f"consumer-{consumer.name}")
+
+
+def _kept_for_replay(settings: ServiceSettings) -> timedelta | None:
+    return timedelta(hours=1) if settings.bus == "memory" else None
+
+
+async def _ensure_topics(runtime: Runtime) -> None:
+    """Create every topic and its dead-letter topic, retrying while the broker is away."""
+    topics = [t for topic in TOPICS for t in (topic, dlq_topic(topic))]
+    delay = 0.5
+    while True:
+        try:
+            await runtime.bus.ensure_topics(topics)
+            return
+        except Exception as exc:
+            log.warning("cannot create topics yet (%s); retrying in %.1fs", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10)
+
+
+async def serve_worker(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
+    """Run the worker of ``definition`` until SIGTERM or SIGINT."""
+    runtime = build_runtime(definition, settings or definition.settings_type())
+    worker = Worker.for_service(definition, runtime)
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, lambda: task.cancel() if task else None)
+    await runtime.bus.start()
+    log.info("%s worker started (bus=%s)", definition.name, runtime.settings.bus)
+    try:
+        await worker.run()
+    except asyncio.CancelledError:
+        log.info("%s worker stopping", definition.name)
+    finally:
+        await runtime.bus.stop()
+        await runtime.close()
