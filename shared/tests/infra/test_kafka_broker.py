@@ -155,3 +155,12 @@ class TestFailedStart:
 
         assert str(broker.log_path) in str(failure.value)
         assert broker.running is False
+
+    async def test_a_start_that_gives_up_leaves_no_process_behind(self, tmp_path: Path) -> None:
+        broker = KafkaBroker(tmp_path / "kafka")
+
+        with pytest.raises(KafkaStartError, match="did not answer within 0 s"):
+            await broker.start(ready_within=0)
+
+        assert broker.running is False
+        assert not broker.pid_path.exists()

@@ -241,25 +241,26 @@ class KafkaBroker:
         argv = self._java_command(lib_dir, "kafka.Kafka", str(self.properties_path))
         self._proc = processes.spawn_detached(argv, log_path=self.log_path, cwd=self.home)
         self.pid_path.write_text(f"{self._proc.pid}\n")
-        await self._wait_ready(log_offset=log_offset, ready_within=ready_within)
+        try:
+            await self._wait_ready(log_offset=log_offset, ready_within=ready_within)
+        except BaseException:
+            await self.kill()
+            raise
 
     async def _wait_ready(self, *, log_offset: int, ready_within: float) -> None:
         """Wait for the start marker in the new log output, then for a metadata answer."""
         deadline = time.monotonic() + ready_within
         while time.monotonic() < deadline:
             if not self.running:
-                self._forget_process()
                 raise self._start_error("the broker process exited during start", log_offset)
             if STARTED_MARKER in self._read_log(log_offset) and await metadata_answers(
                 self.bootstrap_servers
             ):
                 return
             await asyncio.sleep(0.2)
-        error = self._start_error(
+        raise self._start_error(
             f"the broker did not answer within {ready_within:.0f} s", log_offset
         )
-        await self.stop()
-        raise error
 
     def _start_error(self, reason: str, log_offset: int) -> KafkaStartError:
         """Build a start error showing what this start logged as errors, and the log's tail."""
