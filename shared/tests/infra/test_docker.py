@@ -34,22 +34,20 @@ def socket_path() -> Iterator[Path]:
 
 
 class TestDockerAvailable:
-    def test_an_engine_answering_ping_is_available(
-        self, socket_path: Path, monkeypatch: pytest.MonkeyPatch
+    @pytest.mark.parametrize(
+        ("reply", "available"),
+        [
+            (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK", True),
+            (b"HTTP/1.1 500 Internal Server Error\r\n\r\n", False),
+        ],
+    )
+    def test_only_an_engine_answering_ping_with_200_is_available(
+        self, socket_path: Path, monkeypatch: pytest.MonkeyPatch, reply: bytes, available: bool
     ) -> None:
-        thread = serve_once(socket_path, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nOK")
+        thread = serve_once(socket_path, reply)
         monkeypatch.setenv("DOCKER_HOST", f"unix://{socket_path}")
 
-        assert docker_available() is True
-        thread.join(timeout=5)
-
-    def test_an_engine_answering_an_error_is_not_available(
-        self, socket_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        thread = serve_once(socket_path, b"HTTP/1.1 500 Internal Server Error\r\n\r\n")
-        monkeypatch.setenv("DOCKER_HOST", f"unix://{socket_path}")
-
-        assert docker_available() is False
+        assert docker_available() is available
         thread.join(timeout=5)
 
     def test_a_missing_socket_is_not_available(

@@ -34,14 +34,24 @@ def postgres_home(state_dir: Path) -> Path:
     return state_dir / "pg"
 
 
+def use_given(
+    *, state: InfraState, environ: Mapping[str, str], name: str, service: str
+) -> list[str] | None:
+    """Publish an address the environment already sets, or return None when it sets none."""
+    given = environ.get(name)
+    if not given:
+        return None
+    state.env[name] = given
+    return [f"{service}: using {name} from the environment; started nothing"]
+
+
 async def provide_kafka(
     *, state: InfraState, state_dir: Path, environ: Mapping[str, str]
 ) -> list[str]:
     """Use KAFKA_BOOTSTRAP_SERVERS if set, else start (or keep) the local broker."""
-    given = environ.get(KAFKA_ENV)
-    if given:
-        state.env[KAFKA_ENV] = given
-        return [f"kafka: using {KAFKA_ENV}={given} from the environment; started nothing"]
+    given = use_given(state=state, environ=environ, name=KAFKA_ENV, service="kafka")
+    if given is not None:
+        return given
     broker = KafkaBroker(kafka_home(state_dir))
     began = time.monotonic()
     verb = "already running"
@@ -62,10 +72,9 @@ async def provide_postgres(
     *, state: InfraState, state_dir: Path, environ: Mapping[str, str]
 ) -> list[str]:
     """Use DATABASE_URL if set, else start (or keep) the local pgserver."""
-    given = environ.get(DATABASE_ENV)
-    if given:
-        state.env[DATABASE_ENV] = given
-        return [f"postgres: using {DATABASE_ENV} from the environment; started nothing"]
+    given = use_given(state=state, environ=environ, name=DATABASE_ENV, service="postgres")
+    if given is not None:
+        return given
     server = PostgresServer(postgres_home(state_dir))
     was_running = server.pid is not None
     began = time.monotonic()
