@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-
 from prior_auth.authorizations.decisions import PayerDecision
 from prior_auth.authorizations.lines import ApprovedLine, RequestedLine
 from prior_auth.authorizations.state import AuthorizationState
@@ -24,12 +23,8 @@ MARCH_1, MARCH_31 = date(2025, 3, 1), date(2025, 3, 31)
 SUBMITTED = AuthorizationState(
     status=AuthorizationStatus.SUBMITTED,
     lines=(
-        RequestedLine(
-            line_number=1, code="97110", units=12, start_date=MARCH_1, end_date=MARCH_31
-        ),
-        RequestedLine(
-            line_number=2, code="97140", units=6, start_date=MARCH_1, end_date=MARCH_31
-        ),
+        RequestedLine(line_number=1, code="97110", units=12, start_date=MARCH_1, end_date=MARCH_31),
+        RequestedLine(line_number=2, code="97140", units=6, start_date=MARCH_1, end_date=MARCH_31),
     ),
 )
 
@@ -81,8 +76,9 @@ class TestRequiredParticulars:
     def test_cancellation_code_is_not_a_payer_decision(self) -> None:
         assert refused_field(PayerDecision(code=C.CANCELLED)) == "code"
 
-    @pytest.mark.parametrize("code", [C.NOT_CERTIFIED, C.PENDED, C.CONTACT_PAYER,
-                                      C.NO_ACTION_REQUIRED])
+    @pytest.mark.parametrize(
+        "code", [C.NOT_CERTIFIED, C.PENDED, C.CONTACT_PAYER, C.NO_ACTION_REQUIRED]
+    )
     def test_non_approvals_carry_no_approved_lines(self, code: ActionCode) -> None:
         decision = PayerDecision(
             code=code, approved_lines=(approved(1, 12),), reason="r", information_needed="i"
@@ -93,7 +89,9 @@ class TestRequiredParticulars:
 class TestApprovedWithinRequested:
     def test_more_units_than_requested_is_refused(self) -> None:
         decision = PayerDecision(
-            code=C.MODIFIED, authorization_number="N1", modification="m",
+            code=C.MODIFIED,
+            authorization_number="N1",
+            modification="m",
             approved_lines=(approved(1, 13),),
         )
         assert refused_field(decision) == "approved_lines[1].units"
@@ -104,42 +102,53 @@ class TestApprovedWithinRequested:
     )
     def test_dates_outside_the_requested_window_are_refused(self, start: date, end: date) -> None:
         decision = PayerDecision(
-            code=C.MODIFIED, authorization_number="N1", modification="m",
+            code=C.MODIFIED,
+            authorization_number="N1",
+            modification="m",
             approved_lines=(approved(1, 12, start, end),),
         )
         assert refused_field(decision) == "approved_lines[1].start_date"
 
     def test_unknown_line_is_refused(self) -> None:
         decision = PayerDecision(
-            code=C.MODIFIED, authorization_number="N1", modification="m",
+            code=C.MODIFIED,
+            authorization_number="N1",
+            modification="m",
             approved_lines=(approved(3, 1),),
         )
         assert refused_field(decision) == "approved_lines[3].line_number"
 
     def test_a_line_approved_twice_is_refused(self) -> None:
         decision = PayerDecision(
-            code=C.MODIFIED, authorization_number="N1", modification="m",
+            code=C.MODIFIED,
+            authorization_number="N1",
+            modification="m",
             approved_lines=(approved(1, 2), approved(1, 3)),
         )
         assert refused_field(decision) == "approved_lines"
 
     def test_zero_units_are_refused(self) -> None:
         decision = PayerDecision(
-            code=C.MODIFIED, authorization_number="N1", modification="m",
+            code=C.MODIFIED,
+            authorization_number="N1",
+            modification="m",
             approved_lines=(approved(1, 0),),
         )
         assert refused_field(decision) == "approved_lines[1].units"
 
     def test_certified_in_total_must_approve_everything(self) -> None:
         decision = PayerDecision(
-            code=C.CERTIFIED_IN_TOTAL, authorization_number="N1",
+            code=C.CERTIFIED_IN_TOTAL,
+            authorization_number="N1",
             approved_lines=(approved(1, 12), approved(2, 5)),
         )
         assert refused_field(decision) == "approved_lines"
 
     def test_partial_approval_must_leave_something_out(self) -> None:
         decision = PayerDecision(
-            code=C.CERTIFIED_PARTIAL, authorization_number="N1", reason="r",
+            code=C.CERTIFIED_PARTIAL,
+            authorization_number="N1",
+            reason="r",
             approved_lines=(approved(1, 12), approved(2, 6)),
         )
         assert refused_field(decision) == "approved_lines"
@@ -160,7 +169,9 @@ class TestDecidedState:
         lines = (approved(1, 8, date(2025, 3, 3), date(2025, 3, 28)),)
         result = decide(
             PayerDecision(
-                code=C.CERTIFIED_PARTIAL, authorization_number="N1", approved_lines=lines,
+                code=C.CERTIFIED_PARTIAL,
+                authorization_number="N1",
+                approved_lines=lines,
                 reason="97140 not supported by documentation",
             )
         )
@@ -171,7 +182,9 @@ class TestDecidedState:
     def test_modification_records_what_changed(self) -> None:
         result = decide(
             PayerDecision(
-                code=C.MODIFIED, authorization_number="N1", approved_lines=(approved(2, 6),),
+                code=C.MODIFIED,
+                authorization_number="N1",
+                approved_lines=(approved(2, 6),),
                 modification="97110 visits moved to 97140",
             )
         )

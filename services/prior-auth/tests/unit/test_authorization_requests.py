@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from prior_auth.authorizations.decisions import PayerDecision
 from prior_auth.authorizations.lines import ApprovedLine, RequestedLine
 from prior_auth.authorizations.status import (
@@ -64,8 +63,7 @@ class TestReceive:
         ("line", "field"),
         [
             (RequestedLine(1, "73721", 0, date(2025, 6, 9), date(2025, 6, 9)), "lines[1].units"),
-            (RequestedLine(1, "73721", 1, date(2025, 6, 9), date(2025, 6, 8)),
-             "lines[1].end_date"),
+            (RequestedLine(1, "73721", 1, date(2025, 6, 9), date(2025, 6, 8)), "lines[1].end_date"),
             (RequestedLine(1, "73-21", 1, date(2025, 6, 9), date(2025, 6, 9)), "lines[1].code"),
         ],
     )
@@ -86,8 +84,10 @@ class TestReceive:
 class TestRequesterActions:
     def test_documents_answer_a_pend_and_clear_the_question(self) -> None:
         pended = step(
-            received(), PayerDecision(code=ActionCode.PENDED, information_needed="x-rays"),
-            PAYER, 1,
+            received(),
+            PayerDecision(code=ActionCode.PENDED, information_needed="x-rays"),
+            PAYER,
+            1,
         )
         answered = step(pended, AddDocuments(document_ids=("doc-9", "doc-10")), REQUESTER, 5)
         assert answered.state.status is S.SUBMITTED
@@ -102,7 +102,10 @@ class TestRequesterActions:
 
     def test_update_replaces_the_lines(self) -> None:
         wider = RequestedLine(
-            line_number=1, code="73721", units=2, start_date=date(2025, 6, 9),
+            line_number=1,
+            code="73721",
+            units=2,
+            start_date=date(2025, 6, 9),
             end_date=date(2025, 8, 9),
         )
         updated = step(received(), UpdateRequest(lines=(wider,)), REQUESTER, 1)
@@ -123,14 +126,17 @@ class TestRequesterActions:
 class TestAppeal:
     def test_denial_overturned_on_appeal_is_marked_appealed(self) -> None:
         denied = step(
-            received(), PayerDecision(code=ActionCode.NOT_CERTIFIED, reason="no conservative care"),
-            PAYER, 10,
+            received(),
+            PayerDecision(code=ActionCode.NOT_CERTIFIED, reason="no conservative care"),
+            PAYER,
+            10,
         )
         appealed = step(denied, Appeal(reason="six weeks of physical therapy done"), REQUESTER, 30)
         overturned = step(
             appealed,
             PayerDecision(code=ActionCode.CERTIFIED_IN_TOTAL, authorization_number="A-77"),
-            PAYER, 50,
+            PAYER,
+            50,
         )
         assert appealed.state.status is S.IN_APPEAL
         assert appealed.record.reason == "six weeks of physical therapy done"
@@ -140,13 +146,18 @@ class TestAppeal:
 
     def test_appeal_decision_replaces_a_partial_approval(self) -> None:
         two_units = RequestedLine(
-            line_number=1, code="73721", units=2, start_date=date(2025, 6, 9),
+            line_number=1,
+            code="73721",
+            units=2,
+            start_date=date(2025, 6, 9),
             end_date=date(2025, 7, 9),
         )
         partial = apply(
             state=receive(lines=(two_units,), actor=REQUESTER, at=START).state,
             command=PayerDecision(
-                code=ActionCode.CERTIFIED_PARTIAL, authorization_number="A-1", reason="one scan",
+                code=ActionCode.CERTIFIED_PARTIAL,
+                authorization_number="A-1",
+                reason="one scan",
                 approved_lines=(ApprovedLine(1, 1, date(2025, 6, 9), date(2025, 7, 9)),),
             ),
             actor=PAYER,

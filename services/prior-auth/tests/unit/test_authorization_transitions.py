@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-
 from prior_auth.authorizations.decisions import PayerDecision
 from prior_auth.authorizations.lines import ApprovedLine, RequestedLine
 from prior_auth.authorizations.state import AuthorizationState
@@ -40,11 +39,17 @@ SYSTEM = Actor(kind=ActorKind.SYSTEM, id="scheduler")
 
 LINES = (
     RequestedLine(
-        line_number=1, code="70551", units=2, start_date=date(2025, 3, 1),
+        line_number=1,
+        code="70551",
+        units=2,
+        start_date=date(2025, 3, 1),
         end_date=date(2025, 3, 31),
     ),
     RequestedLine(
-        line_number=2, code="70553", units=1, start_date=date(2025, 3, 1),
+        line_number=2,
+        code="70553",
+        units=1,
+        start_date=date(2025, 3, 1),
         end_date=date(2025, 3, 31),
     ),
 )
@@ -94,7 +99,12 @@ EXPECTED.update(
 )
 
 TRIGGERS: tuple[Trigger, ...] = (
-    A.ADD_DOCUMENTS, A.UPDATE, A.CANCEL, A.APPEAL, A.EXPIRE, *_ALL_DECISIONS,
+    A.ADD_DOCUMENTS,
+    A.UPDATE,
+    A.CANCEL,
+    A.APPEAL,
+    A.EXPIRE,
+    *_ALL_DECISIONS,
 )
 PAIRS = [(status, trigger) for status in S for trigger in TRIGGERS]
 
@@ -121,13 +131,17 @@ def command_for(trigger: Trigger) -> Command:
         A.EXPIRE: Expire(today=date(2025, 4, 1)),
         C.CERTIFIED_IN_TOTAL: PayerDecision(code=C.CERTIFIED_IN_TOTAL, authorization_number="N1"),
         C.CERTIFIED_PARTIAL: PayerDecision(
-            code=C.CERTIFIED_PARTIAL, authorization_number="N1", approved_lines=APPROVED,
+            code=C.CERTIFIED_PARTIAL,
+            authorization_number="N1",
+            approved_lines=APPROVED,
             reason="70553 not medically necessary",
         ),
         C.NOT_CERTIFIED: PayerDecision(code=C.NOT_CERTIFIED, reason="not medically necessary"),
         C.PENDED: PayerDecision(code=C.PENDED, information_needed="imaging history"),
         C.MODIFIED: PayerDecision(
-            code=C.MODIFIED, authorization_number="N1", approved_lines=APPROVED,
+            code=C.MODIFIED,
+            authorization_number="N1",
+            approved_lines=APPROVED,
             modification="70553 replaced by 70551",
         ),
         C.CONTACT_PAYER: PayerDecision(code=C.CONTACT_PAYER),
@@ -163,7 +177,9 @@ class TestTransitionTable:
     ) -> None:
         with pytest.raises(InvalidTransitionError) as caught:
             apply(
-                state=state_in(status), command=command_for(trigger), actor=actor_for(trigger),
+                state=state_in(status),
+                command=command_for(trigger),
+                actor=actor_for(trigger),
                 at=AT,
             )
         assert caught.value.current is status
@@ -199,13 +215,17 @@ class TestRefusalsNameTheState:
     def test_expiry_refused_while_approved_dates_remain(self) -> None:
         with pytest.raises(InvalidTransitionError, match="approved through 2025-03-31"):
             apply(
-                state=state_in(S.APPROVED), command=Expire(today=date(2025, 3, 31)),
-                actor=SYSTEM, at=AT,
+                state=state_in(S.APPROVED),
+                command=Expire(today=date(2025, 3, 31)),
+                actor=SYSTEM,
+                at=AT,
             )
 
     def test_update_after_a_decision_is_refused(self) -> None:
         with pytest.raises(InvalidTransitionError, match="that is approved"):
             apply(
-                state=state_in(S.APPROVED), command=UpdateRequest(lines=LINES),
-                actor=REQUESTER, at=AT,
+                state=state_in(S.APPROVED),
+                command=UpdateRequest(lines=LINES),
+                actor=REQUESTER,
+                at=AT,
             )

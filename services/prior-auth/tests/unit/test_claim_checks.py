@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from prior_auth.authorizations.lines import ApprovedLine, RequestedLine
 from prior_auth.authorizations.status import AuthorizationStatus
 from prior_auth.claim_checks.decide import (
@@ -30,19 +29,35 @@ def required(line_number: int = 1) -> LineRequirement:
     )
 
 
-def claim_line(line_number: int = 1, units: int = 1, day: date = DOS, code: str = "97110",
-               number: str | None = None) -> ClaimLine:
+def claim_line(
+    line_number: int = 1,
+    units: int = 1,
+    day: date = DOS,
+    code: str = "97110",
+    number: str | None = None,
+) -> ClaimLine:
     """Return a claim line."""
     return ClaimLine(
-        line_number=line_number, code=code, service_date=day, units=units,
+        line_number=line_number,
+        code=code,
+        service_date=day,
+        units=units,
         authorization_number=number,
     )
 
 
-def candidate(auth_id: str, status: AuthorizationStatus, *, remaining: int = 0,
-              approved: tuple[date, date] | None = None, patient: str = "pt-1",
-              payer: str = "P1", code: str = "97110", line_number: int = 1,
-              number: str | None = None) -> Candidate:
+def candidate(
+    auth_id: str,
+    status: AuthorizationStatus,
+    *,
+    remaining: int = 0,
+    approved: tuple[date, date] | None = None,
+    patient: str = "pt-1",
+    payer: str = "P1",
+    code: str = "97110",
+    line_number: int = 1,
+    number: str | None = None,
+) -> Candidate:
     """Return one authorization line for a requested April window of 12 units."""
     approval = None
     if approved is not None:
@@ -63,12 +78,18 @@ def candidate(auth_id: str, status: AuthorizationStatus, *, remaining: int = 0,
     )
 
 
-def check(lines: list[ClaimLine], candidates: list[Candidate],
-          requirements: list[LineRequirement] | None = None) -> tuple[LineCheck, ...]:
+def check(
+    lines: list[ClaimLine],
+    candidates: list[Candidate],
+    requirements: list[LineRequirement] | None = None,
+) -> tuple[LineCheck, ...]:
     """Check the claim for patient pt-1 and payer P1."""
     answers = requirements or [required(line.line_number) for line in lines]
     return check_claim(
-        patient_ref="pt-1", payer_id="P1", lines=lines, requirements=answers,
+        patient_ref="pt-1",
+        payer_id="P1",
+        lines=lines,
+        requirements=answers,
         candidates=candidates,
     )
 
@@ -85,8 +106,12 @@ class TestOutcomes:
     def test_authorized_names_the_authorization_line_and_units(self) -> None:
         [result] = check([claim_line(units=3)], [APPROVED])
         assert result == LineCheck(
-            line_number=1, outcome=CheckOutcome.AUTHORIZED, rule_id="r-1",
-            authorization_id="a-1", authorization_line_number=1, units=3,
+            line_number=1,
+            outcome=CheckOutcome.AUTHORIZED,
+            rule_id="r-1",
+            authorization_id="a-1",
+            authorization_line_number=1,
+            units=3,
         )
 
     @pytest.mark.parametrize("day", [date(2025, 3, 31), date(2025, 5, 1)])
@@ -94,13 +119,16 @@ class TestOutcomes:
         [result] = check([claim_line(day=day)], [APPROVED])
         assert (result.outcome, result.detail) == (CheckOutcome.MISSING, None)
 
-    @pytest.mark.parametrize("other", [
-        candidate("a-2", S.APPROVED, remaining=4, approved=(APRIL_1, APRIL_30), patient="pt-2"),
-        candidate("a-2", S.APPROVED, remaining=4, approved=(APRIL_1, APRIL_30), payer="P2"),
-        candidate("a-2", S.APPROVED, remaining=4, approved=(APRIL_1, APRIL_30), code="97112"),
-        candidate("a-2", S.CANCELLED, remaining=4, approved=(APRIL_1, APRIL_30)),
-        candidate("a-2", S.EXPIRED, remaining=4, approved=(APRIL_1, APRIL_30)),
-    ])
+    @pytest.mark.parametrize(
+        "other",
+        [
+            candidate("a-2", S.APPROVED, remaining=4, approved=(APRIL_1, APRIL_30), patient="pt-2"),
+            candidate("a-2", S.APPROVED, remaining=4, approved=(APRIL_1, APRIL_30), payer="P2"),
+            candidate("a-2", S.APPROVED, remaining=4, approved=(APRIL_1, APRIL_30), code="97112"),
+            candidate("a-2", S.CANCELLED, remaining=4, approved=(APRIL_1, APRIL_30)),
+            candidate("a-2", S.EXPIRED, remaining=4, approved=(APRIL_1, APRIL_30)),
+        ],
+    )
     def test_other_patient_payer_code_or_closed_authorization_does_not_count(
         self, other: Candidate
     ) -> None:
@@ -157,8 +185,9 @@ class TestPreference:
         assert result.authorization_id == "a-1"
 
     def test_the_authorization_the_line_names_comes_first(self) -> None:
-        named = candidate("a-8", S.APPROVED, remaining=9, approved=(APRIL_1, date(2025, 5, 31)),
-                          number="AUTH-8")
+        named = candidate(
+            "a-8", S.APPROVED, remaining=9, approved=(APRIL_1, date(2025, 5, 31)), number="AUTH-8"
+        )
         [result] = check([claim_line(number="AUTH-8")], [APPROVED, named])
         assert result.authorization_id == "a-8"
 

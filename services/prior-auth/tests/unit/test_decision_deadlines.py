@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from prior_auth.authorizations.deadlines import (
     DeadlinePolicy,
     DecisionClock,
@@ -29,8 +28,9 @@ NY_PAUSING = DeadlinePolicy(time_zone="America/New_York", pause_while_pended=Tru
 HOUR = timedelta(hours=1)
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
-        second: int = 0) -> datetime:
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     """Return a UTC datetime."""
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
@@ -102,7 +102,10 @@ class TestStandardCalendarDays:
 class TestExpeditedHours:
     @pytest.mark.parametrize(
         "received",
-        [datetime(2025, 3, 8, 12, 0, tzinfo=NEW_YORK), datetime(2025, 11, 1, 12, 0, tzinfo=NEW_YORK)],
+        [
+            datetime(2025, 3, 8, 12, 0, tzinfo=NEW_YORK),
+            datetime(2025, 11, 1, 12, 0, tzinfo=NEW_YORK),
+        ],
     )
     def test_72_elapsed_hours_across_either_change(self, received: datetime) -> None:
         due = original_due_at(received_at=received, urgency=Urgency.EXPEDITED, policy=NY)
@@ -117,9 +120,7 @@ class TestPauses:
 
     def test_closed_pause_adds_its_length(self) -> None:
         clock = standard(utc(2025, 1, 6, 15), Pause(utc(2025, 1, 7, 15), utc(2025, 1, 9, 3)))
-        assert due_at(clock=clock, policy=NY_PAUSING, now=utc(2025, 1, 10)) == utc(
-            2025, 1, 15, 3
-        )
+        assert due_at(clock=clock, policy=NY_PAUSING, now=utc(2025, 1, 10)) == utc(2025, 1, 15, 3)
 
     def test_pause_across_spring_forward_adds_elapsed_hours(self) -> None:
         # Received 2025-03-05 10:00 EST; original due 2025-03-12 14:00Z (10:00 EDT).
@@ -152,7 +153,8 @@ class TestPauses:
 
     def test_extension_is_added(self) -> None:
         clock = DecisionClock(
-            received_at=utc(2025, 1, 6, 15), urgency=Urgency.STANDARD,
+            received_at=utc(2025, 1, 6, 15),
+            urgency=Urgency.STANDARD,
             extension=timedelta(days=14),
         )
         assert due_at(clock=clock, policy=NY, now=utc(2025, 1, 7)) == utc(2025, 1, 27, 15)
@@ -163,12 +165,15 @@ class TestDueSoonAndOverdue:
     DUE = utc(2025, 1, 9, 15)
     WARN = timedelta(hours=12)
 
-    @pytest.mark.parametrize(("now", "soon", "overdue"), [
-        (utc(2025, 1, 9, 2, 59, 59), False, False),
-        (utc(2025, 1, 9, 3), True, False),
-        (utc(2025, 1, 9, 15), True, False),
-        (utc(2025, 1, 9, 15) + timedelta(microseconds=1), False, True),
-    ])
+    @pytest.mark.parametrize(
+        ("now", "soon", "overdue"),
+        [
+            (utc(2025, 1, 9, 2, 59, 59), False, False),
+            (utc(2025, 1, 9, 3), True, False),
+            (utc(2025, 1, 9, 15), True, False),
+            (utc(2025, 1, 9, 15) + timedelta(microseconds=1), False, True),
+        ],
+    )
     def test_boundaries(self, now: datetime, soon: bool, overdue: bool) -> None:
         assert is_due_soon(clock=self.CLOCK, policy=NY, now=now, warn_before=self.WARN) is soon
         assert is_overdue(clock=self.CLOCK, policy=NY, now=now) is overdue
@@ -180,9 +185,7 @@ class TestDueSoonAndOverdue:
 class TestInputs:
     def test_naive_datetimes_are_refused(self) -> None:
         with pytest.raises(ValueError, match="timezone-aware"):
-            original_due_at(
-                received_at=datetime(2025, 1, 6), urgency=Urgency.STANDARD, policy=NY
-            )
+            original_due_at(received_at=datetime(2025, 1, 6), urgency=Urgency.STANDARD, policy=NY)
 
     def test_unknown_time_zone_is_refused(self) -> None:
         with pytest.raises(LookupError):
@@ -194,16 +197,23 @@ class TestPendedIntervals:
         actor = Actor(kind=ActorKind.PAYER, id="p")
         s = AuthorizationStatus
 
-        def record(frm: AuthorizationStatus | None, to: AuthorizationStatus, day: int
-                   ) -> TransitionRecord:
+        def record(
+            frm: AuthorizationStatus | None, to: AuthorizationStatus, day: int
+        ) -> TransitionRecord:
             return TransitionRecord(
-                from_status=frm, to_status=to, action=Action.DECIDE, action_code=None,
-                actor=actor, at=utc(2025, 1, day),
+                from_status=frm,
+                to_status=to,
+                action=Action.DECIDE,
+                action_code=None,
+                actor=actor,
+                at=utc(2025, 1, day),
             )
 
         trail = [
-            record(None, s.SUBMITTED, 1), record(s.SUBMITTED, s.PENDED, 2),
-            record(s.PENDED, s.PENDED, 3), record(s.PENDED, s.SUBMITTED, 4),
+            record(None, s.SUBMITTED, 1),
+            record(s.SUBMITTED, s.PENDED, 2),
+            record(s.PENDED, s.PENDED, 3),
+            record(s.PENDED, s.SUBMITTED, 4),
             record(s.SUBMITTED, s.PENDED, 6),
         ]
         assert pended_intervals(trail) == (

@@ -107,8 +107,14 @@ class TestHandComputedExample:
         # Sorted: 12, 24, 30, 48, 192, 204; median (30 + 48) / 2 = 39 h.
         assert p1.payer_id == "P1"
         assert p1.standard == UrgencyMetrics(
-            decided=6, approved=4, denied=2, approved_after_appeal=1, extended=1,
-            extended_and_approved=1, average_decision_time=85 * H, median_decision_time=39 * H,
+            decided=6,
+            approved=4,
+            denied=2,
+            approved_after_appeal=1,
+            extended=1,
+            extended_and_approved=1,
+            average_decision_time=85 * H,
+            median_decision_time=39 * H,
         )
         assert p1.standard.approved_percent == Decimal("66.67")
         assert p1.standard.denied_percent == Decimal("33.33")
@@ -162,17 +168,26 @@ class TestSummarizeFromTrail:
         requester = Actor(kind=ActorKind.REQUESTER, id="r")
         payer = Actor(kind=ActorKind.PAYER, id="p")
         line = RequestedLine(
-            line_number=1, code="27447", units=1, start_date=date(2026, 3, 16),
+            line_number=1,
+            code="27447",
+            units=1,
+            start_date=date(2026, 3, 16),
             end_date=date(2026, 4, 16),
         )
         steps: list[tuple[Command, Actor, datetime]] = [
             (PayerDecision(code=ActionCode.PENDED, information_needed="x-rays"), payer, at(3, 15)),
             (AddDocuments(document_ids=("xr-1",)), requester, at(5, 15)),
-            (PayerDecision(code=ActionCode.NOT_CERTIFIED, reason="no x-ray evidence"), payer,
-             at(10, 15)),
+            (
+                PayerDecision(code=ActionCode.NOT_CERTIFIED, reason="no x-ray evidence"),
+                payer,
+                at(10, 15),
+            ),
             (Appeal(), requester, at(11, 15)),
-            (PayerDecision(code=ActionCode.CERTIFIED_IN_TOTAL, authorization_number="N"), payer,
-             at(13, 15)),
+            (
+                PayerDecision(code=ActionCode.CERTIFIED_IN_TOTAL, authorization_number="N"),
+                payer,
+                at(13, 15),
+            ),
         ]
         current = receive(lines=(line,), actor=requester, at=at(2, 15))
         trail: list[TransitionRecord] = [current.record]
