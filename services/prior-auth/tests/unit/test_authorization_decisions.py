@@ -87,54 +87,25 @@ class TestRequiredParticulars:
 
 
 class TestApprovedWithinRequested:
-    def test_more_units_than_requested_is_refused(self) -> None:
-        decision = PayerDecision(
-            code=C.MODIFIED,
-            authorization_number="N1",
-            modification="m",
-            approved_lines=(approved(1, 13),),
-        )
-        assert refused_field(decision) == "approved_lines[1].units"
-
     @pytest.mark.parametrize(
-        ("start", "end"),
-        [(date(2025, 2, 28), MARCH_31), (MARCH_1, date(2025, 4, 1))],
+        ("lines", "field"),
+        [
+            ((approved(1, 13),), "approved_lines[1].units"),
+            ((approved(1, 0),), "approved_lines[1].units"),
+            ((approved(1, 12, date(2025, 2, 28), MARCH_31),), "approved_lines[1].start_date"),
+            ((approved(1, 12, MARCH_1, date(2025, 4, 1)),), "approved_lines[1].start_date"),
+            ((approved(3, 1),), "approved_lines[3].line_number"),
+            ((approved(1, 2), approved(1, 3)), "approved_lines"),
+        ],
+        ids=["too-many-units", "zero-units", "starts-early", "ends-late", "unknown", "twice"],
     )
-    def test_dates_outside_the_requested_window_are_refused(self, start: date, end: date) -> None:
+    def test_lines_outside_the_request_are_refused(
+        self, lines: tuple[ApprovedLine, ...], field: str
+    ) -> None:
         decision = PayerDecision(
-            code=C.MODIFIED,
-            authorization_number="N1",
-            modification="m",
-            approved_lines=(approved(1, 12, start, end),),
+            code=C.MODIFIED, authorization_number="N1", modification="m", approved_lines=lines
         )
-        assert refused_field(decision) == "approved_lines[1].start_date"
-
-    def test_unknown_line_is_refused(self) -> None:
-        decision = PayerDecision(
-            code=C.MODIFIED,
-            authorization_number="N1",
-            modification="m",
-            approved_lines=(approved(3, 1),),
-        )
-        assert refused_field(decision) == "approved_lines[3].line_number"
-
-    def test_a_line_approved_twice_is_refused(self) -> None:
-        decision = PayerDecision(
-            code=C.MODIFIED,
-            authorization_number="N1",
-            modification="m",
-            approved_lines=(approved(1, 2), approved(1, 3)),
-        )
-        assert refused_field(decision) == "approved_lines"
-
-    def test_zero_units_are_refused(self) -> None:
-        decision = PayerDecision(
-            code=C.MODIFIED,
-            authorization_number="N1",
-            modification="m",
-            approved_lines=(approved(1, 0),),
-        )
-        assert refused_field(decision) == "approved_lines[1].units"
+        assert refused_field(decision) == field
 
     def test_certified_in_total_must_approve_everything(self) -> None:
         decision = PayerDecision(

@@ -15,7 +15,13 @@ from prior_auth.claim_checks.decide import (
     LineCheck,
     check_claim,
 )
-from prior_auth.requirements.matching import LineRequirement, RuleKind
+from prior_auth.requirements.matching import (
+    CodeRange,
+    LineRequirement,
+    RequirementRule,
+    RuleKind,
+    requirements_for,
+)
 
 S = AuthorizationStatus
 APRIL_1, APRIL_30 = date(2025, 4, 1), date(2025, 4, 30)
@@ -195,3 +201,22 @@ class TestPreference:
         roomy = candidate("a-0", S.APPROVED, remaining=10, approved=(APRIL_1, APRIL_30))
         [result] = check([claim_line()], [roomy, APPROVED])
         assert result.authorization_id == "a-1"
+
+
+class TestWithMatching:
+    def test_claim_lines_feed_requirement_matching_directly(self) -> None:
+        therapy = RequirementRule(
+            rule_id="pt-visits",
+            payer_id="P1",
+            codes=CodeRange.parse("97110-97140"),
+            effective_from=APRIL_1,
+        )
+        lines = [claim_line(1, units=2), claim_line(2, code="99213")]
+        answers = requirements_for(rules=[therapy], payer_id="P1", plan_id=None, lines=lines)
+        first, second = check(lines, [APPROVED], list(answers))
+        assert (first.outcome, first.rule_id, first.units) == (
+            CheckOutcome.AUTHORIZED,
+            "pt-visits",
+            2,
+        )
+        assert (second.outcome, second.rule_id) == (CheckOutcome.NOT_REQUIRED, None)

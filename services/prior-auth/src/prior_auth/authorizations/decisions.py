@@ -62,7 +62,7 @@ def _required_text(*, field: str, value: str | None, code: ActionCode) -> str:
     return text
 
 
-def _optional_text(value: str | None) -> str | None:
+def optional_text(value: str | None) -> str | None:
     """Return the trimmed text, or None when it is empty."""
     text = value.strip() if value is not None else ""
     return text or None
@@ -132,7 +132,7 @@ def _no_approval(
         raise AuthorizationValidationError(
             field="approved_lines", message=f"a {code.value} decision approves no lines"
         )
-    reason = _optional_text(decision.reason)
+    reason = optional_text(decision.reason)
     if code is ActionCode.NOT_CERTIFIED:
         reason = _required_text(field="reason", value=decision.reason, code=code)
     information = None
@@ -144,7 +144,7 @@ def _no_approval(
         state,
         status=target,
         approved_lines=(),
-        authorization_number=_optional_text(decision.authorization_number),
+        authorization_number=optional_text(decision.authorization_number),
         reason=reason,
         modification=None,
         information_needed=information,

@@ -7,12 +7,12 @@ refused for the state even when its payload is also wrong.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from prior_auth.authorizations.decisions import PayerDecision, decided_state
+from prior_auth.authorizations.decisions import PayerDecision, decided_state, optional_text
 from prior_auth.authorizations.lines import RequestedLine, validate_requested_lines
 from prior_auth.authorizations.state import AuthorizationState
 from prior_auth.authorizations.status import (
@@ -120,17 +120,11 @@ def _require_aware(at: datetime) -> None:
         raise ValueError("transition time must be timezone-aware")
 
 
-def _clean(text: str | None) -> str | None:
-    """Return the text trimmed, or None when it is empty."""
-    stripped = text.strip() if text is not None else ""
-    return stripped or None
-
-
-def receive(*, lines: tuple[RequestedLine, ...], actor: Actor, at: datetime) -> Transition:
+def receive(*, lines: Sequence[RequestedLine], actor: Actor, at: datetime) -> Transition:
     """Start an authorization from the requested lines: it is submitted, awaiting a decision."""
     _require_aware(at)
     validate_requested_lines(lines)
-    state = AuthorizationState(status=AuthorizationStatus.SUBMITTED, lines=lines)
+    state = AuthorizationState(status=AuthorizationStatus.SUBMITTED, lines=tuple(lines))
     record = TransitionRecord(
         from_status=None,
         to_status=state.status,
@@ -168,7 +162,7 @@ def _add_documents(
     state: AuthorizationState, command: AddDocuments, target: AuthorizationStatus
 ) -> _Outcome:
     """Attach documents; on a pended request this is the requester's response."""
-    ids = [_clean(document_id) for document_id in command.document_ids]
+    ids = [optional_text(document_id) for document_id in command.document_ids]
     if not ids or None in ids:
         raise AuthorizationValidationError(
             field="document_ids", message="at least one non-empty document id is required"
@@ -199,7 +193,7 @@ def _cancel(state: AuthorizationState, command: Cancel, target: AuthorizationSta
         state=replace(state, status=target),
         action=Action.CANCEL,
         action_code=ActionCode.CANCELLED,
-        reason=_clean(command.reason),
+        reason=optional_text(command.reason),
     )
 
 
@@ -208,21 +202,21 @@ def _appeal(state: AuthorizationState, command: Appeal, target: AuthorizationSta
     return _Outcome(
         state=replace(state, status=target, appealed=True),
         action=Action.APPEAL,
-        reason=_clean(command.reason),
+        reason=optional_text(command.reason),
     )
 
 
 def _expire(state: AuthorizationState, command: Expire, target: AuthorizationStatus) -> _Outcome:
     """Expire an approval once the last approved date is behind the payer's today."""
-    last_day = max(line.end_date for line in state.approved_lines)
-    if command.today <= last_day:
+    last_day = max((line.end_date for line in state.approved_lines), default=None)
+    if last_day is not None and command.today <= last_day:
         raise InvalidTransitionError(
             current=state.status, trigger=Action.EXPIRE, detail=f"approved through {last_day}"
         )
     return _Outcome(
         state=replace(state, status=target),
         action=Action.EXPIRE,
-        details={"approved_through": last_day.isoformat()},
+        details={"approved_through": last_day.isoformat()} if last_day else {},
     )
 
 

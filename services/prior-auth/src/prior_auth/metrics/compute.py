@@ -157,7 +157,7 @@ def _decided_in(summary: AuthorizationSummary, start: datetime, end: datetime) -
 def compute_metrics(
     *, summaries: Iterable[AuthorizationSummary], period_start: datetime, period_end: datetime
 ) -> tuple[PayerMetrics, ...]:
-    """Return each payer's metrics for the period, in payer id order."""
+    """Return metrics for every payer in the summaries, in payer id order (empty ones too)."""
     by_payer: dict[str, list[AuthorizationSummary]] = {}
     for summary in summaries:
         by_payer.setdefault(summary.payer_id, [])
