@@ -1,0 +1,1 @@
+"""Webhook delivery: subscription matching, URL safety, signed sending, retry decisions."""
