@@ -1,0 +1,48 @@
+"""Fixtures for the delivery tests: loopback receivers and a client permitted to reach them."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from notifications.delivery.config import DeliveryConfig
+from notifications.delivery.sender import build_client
+from notifications.delivery.testing import LoopbackReceiver, Reply, StartReceiver
+from notifications.delivery.url_safety import loopback_networks
+
+
+@pytest.fixture
+async def receivers() -> AsyncIterator[StartReceiver]:
+    """Start loopback receivers on demand and close them after the test."""
+    started: list[LoopbackReceiver] = []
+
+    async def start(*replies: Reply, ssl_context: ssl.SSLContext | None = None) -> LoopbackReceiver:
+        receiver = LoopbackReceiver(replies)
+        await receiver.start(ssl_context)
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        await receiver.close()
+
+
+@pytest.fixture
+def loopback_config() -> DeliveryConfig:
+    """Delivery settings of the tests: plain http and loopback permitted, short timeouts."""
+    return DeliveryConfig(
+        require_https=False,
+        allowed_networks=loopback_networks(),
+        connect_timeout=2.0,
+        read_timeout=1.0,
+        attempt_deadline=10.0,
+    )
+
+
+@pytest.fixture
+async def client(loopback_config: DeliveryConfig) -> AsyncIterator[httpx.AsyncClient]:
+    """A sender client that may reach loopback receivers."""
+    async with build_client(loopback_config) as built:
+        yield built
