@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from claimflow.services import definition, definitions
 from claimflow_shared.auth.keys import Role
 from claimflow_shared.logs import configure_logging
+
+from claimflow.services import definition, definitions
 
 app = typer.Typer(help="claimflow: US medical billing backend", no_args_is_help=True)
 keys = typer.Typer(help="Create, list and revoke API keys", no_args_is_help=True)

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from code_catalog.codes.models import Code, Release
 from prior_auth.authorizations.models import Requirement
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 DEMO_PAYER = "DEMO-PAYER"
 START = date(2025, 1, 1)

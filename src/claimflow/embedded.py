@@ -8,22 +8,25 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy.engine import make_url
-
-from claimflow.demo import seed_catalog, seed_prior_auth
-from claimflow.provisioning import create_key, migrate
-from claimflow.services import definitions
 from claimflow_shared.auth.keys import Role
+from claimflow_shared.bus import EventBus
 from claimflow_shared.bus.memory import MemoryBus
 from claimflow_shared.http.app import build_app
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings, database_url_for
 from claimflow_shared.worker import Worker
+from fastapi import FastAPI
+from opentelemetry.sdk.trace.export import SpanExporter
+from sqlalchemy.engine import make_url
+
+from claimflow.demo import seed_catalog, seed_prior_auth
+from claimflow.provisioning import create_key, migrate
+from claimflow.services import definitions
 
 log = logging.getLogger("claimflow")
 DEMO_TENANT = "demo"
@@ -87,32 +90,58 @@ async def _seed(settings: dict[str, ServiceSettings]) -> None:
             await database.dispose()
 
 
+class EmbeddedSystem:
+    """Every service's runtime, app and worker on one shared in-process bus."""
+
+    def __init__(
+        self,
+        settings: dict[str, ServiceSettings],
+        *,
+        bus: EventBus | None = None,
+        span_exporters: Sequence[SpanExporter] = (),
+    ) -> None:
+        self.bus = bus or MemoryBus()
+        self.runtimes: dict[str, Runtime] = {}
+        self.apps: dict[str, FastAPI] = {}
+        self.workers: dict[str, Worker] = {}
+        for name, definition in definitions().items():
+            runtime = build_runtime(definition, settings[name], bus=self.bus,
+                                    span_exporters=span_exporters)
+            self.runtimes[name] = runtime
+            self.apps[name] = build_app(definition, settings[name], runtime=runtime)
+            self.workers[name] = Worker.for_service(definition, runtime)
+
+    async def run_workers(self) -> None:
+        """Run every worker until cancelled."""
+        async with asyncio.TaskGroup() as tasks:
+            for worker in self.workers.values():
+                tasks.create_task(worker.run())
+
+    async def close(self) -> None:
+        """Release every runtime."""
+        for runtime in self.runtimes.values():
+            await runtime.close()
+
+
 async def serve(settings: dict[str, ServiceSettings], *, stop: asyncio.Event) -> None:
     """Run every service's API and worker on one in-process bus until ``stop`` is set."""
-    bus = MemoryBus()
-    runtimes: list[Runtime] = []
-    servers: list[_Server] = []
-    workers: list[Worker] = []
-    for name, definition in definitions().items():
-        runtime = build_runtime(definition, settings[name], bus=bus)
-        runtimes.append(runtime)
-        app = build_app(definition, settings[name], runtime=runtime)
-        config = uvicorn.Config(app, host=settings[name].host, port=settings[name].port,
-                                log_config=None, access_log=False)
-        servers.append(_Server(config))
-        workers.append(Worker.for_service(definition, runtime))
+    system = EmbeddedSystem(settings)
+    servers = [
+        _Server(uvicorn.Config(app, host=settings[name].host, port=settings[name].port,
+                               log_config=None, access_log=False))
+        for name, app in system.apps.items()
+    ]
     try:
         async with asyncio.TaskGroup() as tasks:
-            running = [tasks.create_task(w.run()) for w in workers]
-            running += [tasks.create_task(s.serve()) for s in servers]
+            workers = tasks.create_task(system.run_workers())
+            for server in servers:
+                tasks.create_task(server.serve())
             await stop.wait()
             for server in servers:
                 server.should_exit = True
-            for task in running[: len(workers)]:
-                task.cancel()
+            workers.cancel()
     finally:
-        for runtime in runtimes:
-            await runtime.close()
+        await system.close()
 
 
 async def run(data_dir: Path) -> None:

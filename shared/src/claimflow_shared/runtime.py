@@ -65,6 +65,7 @@ def build_bus(settings: ServiceSettings, *, client_id: str) -> EventBus:
             bootstrap_servers=settings.kafka_bootstrap_servers,
             client_id=client_id,
             partitions=settings.kafka_partitions,
+            namespace=settings.kafka_namespace,
         )
     return MemoryBus(partitions=settings.kafka_partitions)
 

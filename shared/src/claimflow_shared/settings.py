@@ -32,6 +32,7 @@ class ServiceSettings(BaseSettings):
     bus: BusKind = "memory"
     kafka_bootstrap_servers: str = ""
     kafka_partitions: int = 6
+    kafka_namespace: str = ""
     host: str = "127.0.0.1"
     port: int = 0
     max_body_bytes: int = 5 * 1024 * 1024
@@ -48,6 +49,8 @@ class ServiceSettings(BaseSettings):
             self.database_url = database_url_for(os.environ["DATABASE_URL"], self.default_database)
         if not self.kafka_bootstrap_servers:
             self.kafka_bootstrap_servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "")
+        if not self.kafka_namespace:
+            self.kafka_namespace = os.environ.get("KAFKA_NAMESPACE", "")
         if self.port == 0:
             self.port = self.default_port
         return self

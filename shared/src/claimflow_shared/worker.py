@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from collections.abc import Sequence
+from pathlib import Path
 
 from claimflow_shared.bus import dlq_topic
+from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import TOPICS
 from claimflow_shared.messaging.consumer import EventConsumer
 from claimflow_shared.messaging.outbox import OutboxRelay
@@ -70,10 +73,30 @@ async def _ensure_topics(runtime: Runtime) -> None:
             delay = min(delay * 2, 10)
 
 
+PAUSE_ENV = "CLAIMFLOW_PAUSE_BEFORE_COMMIT"
+
+
+def _pause_before_commit(path: str) -> Callable[[Envelope], Awaitable[None]]:
+    """Fault injection for crash tests: announce the event in ``path``, then hold the
+    transaction open so a test can kill the process between the effect and the commit."""
+
+    async def pause(envelope: Envelope) -> None:
+        marker = Path(path)
+        if marker.exists():
+            return
+        marker.write_text(f"{envelope.type} {envelope.id}\n")
+        await asyncio.sleep(3600)
+
+    return pause
+
+
 async def serve_worker(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
     """Run the worker of ``definition`` until SIGTERM or SIGINT."""
     runtime = build_runtime(definition, settings or definition.settings_type())
     worker = Worker.for_service(definition, runtime)
+    if pause_file := os.environ.get(PAUSE_ENV):
+        for consumer in worker.consumers:
+            consumer.before_commit = _pause_before_commit(pause_file)
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

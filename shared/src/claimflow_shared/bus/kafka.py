@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -18,6 +19,8 @@ log = logging.getLogger(__name__)
 class KafkaBus:
     """The bus on a Kafka cluster.
 
+    ``namespace`` prefixes every topic and group on the cluster (environments or test runs
+    sharing one cluster); the application only ever sees the plain names.
     The producer is idempotent with ``acks=all``. Consumers commit a partition's offset only
     after the handler returned for every message up to it; a handler that raises makes the
     consumer seek back and fetch that message again after ``redelivery_delay`` seconds.
@@ -31,7 +34,9 @@ class KafkaBus:
         partitions: int = 6,
         redelivery_delay: float = 1.0,
         max_poll_records: int = 500,
+        namespace: str = "",
     ) -> None:
+        self._ns = namespace
         self._servers = bootstrap_servers
         self._client_id = client_id
         self._partitions = partitions
@@ -68,7 +73,8 @@ class KafkaBus:
         """Send every message and wait until the cluster acknowledged all of them."""
         producer = await self._started_producer()
         pending = [
-            await producer.send(m.topic, m.value, key=m.key, headers=m.headers) for m in messages
+            await producer.send(self._ns + m.topic, m.value, key=m.key, headers=m.headers)
+            for m in messages
         ]
         await asyncio.gather(*pending)
 
@@ -78,7 +84,8 @@ class KafkaBus:
         await admin.start()
         try:
             existing = set(await admin.list_topics())
-            wanted = [NewTopic(t, self._partitions, 1) for t in topics if t not in existing]
+            names = [self._ns + t for t in topics]
+            wanted = [NewTopic(t, self._partitions, 1) for t in names if t not in existing]
             if wanted:
                 try:
                     await admin.create_topics(wanted)
@@ -109,28 +116,39 @@ class KafkaBus:
         await consumer.start()
         try:
             found: list[Message] = []
-            partitions = consumer.partitions_for_topic(topic) or set()
-            assigned = [TopicPartition(topic, p) for p in partitions]
+            assigned = [TopicPartition(self._ns + topic, p) for p in await self._partition_numbers(topic)]
             if not assigned:
                 return found
             consumer.assign(assigned)
             ends = await consumer.end_offsets(assigned)
             await consumer.seek_to_beginning(*assigned)
-            while any(await consumer.position(tp) < ends[tp] for tp in assigned):
+            while [tp for tp in assigned if await consumer.position(tp) < ends[tp]]:
                 batch = await consumer.getmany(timeout_ms=1000)
                 for records in batch.values():
-                    found.extend(_message(r) for r in records)
+                    found.extend(_message(r, self._ns) for r in records)
             return found
         finally:
             await consumer.stop()
 
+    async def _partition_numbers(self, topic: str) -> list[int]:
+        """The partition numbers of a topic (none when it does not exist)."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self._servers, client_id=self._client_id)
+        await admin.start()
+        try:
+            [described] = await admin.describe_topics([self._ns + topic])
+        finally:
+            await admin.close()
+        if described.get("error_code"):
+            return []
+        return sorted(p["partition"] for p in described.get("partitions", []))
+
     async def consume(self, *, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
         """Run a member of ``group`` over ``topics`` until cancelled."""
         consumer = AIOKafkaConsumer(
-            *topics,
+            *(self._ns + t for t in topics),
             bootstrap_servers=self._servers,
             client_id=f"{self._client_id}-{group}",
-            group_id=group,
+            group_id=self._ns + group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._max_poll_records,
@@ -144,7 +162,8 @@ class KafkaBus:
                 if not batch:
                     continue
                 results = await asyncio.gather(
-                    *(_drain(consumer, tp, records, handler) for tp, records in batch.items())
+                    *(_drain(consumer, tp, records, handler, self._ns)
+                      for tp, records in batch.items())
                 )
                 if not all(results):
                     await asyncio.sleep(self._redelivery_delay)
@@ -153,36 +172,47 @@ class KafkaBus:
 
 
 async def _drain(
-    consumer: AIOKafkaConsumer, tp: TopicPartition, records: list, handler: MessageHandler
+    consumer: AIOKafkaConsumer,
+    tp: TopicPartition,
+    records: list[Any],
+    handler: MessageHandler,
+    namespace: str,
 ) -> bool:
-    """Handle one partition's records in order; commit what succeeded; seek back on failure."""
-    done = None
-    ok = True
-    for record in records:
-        try:
-            await handler(_message(record))
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.warning("handler failed on %s@%d; will redeliver", tp, record.offset, exc_info=True)
-            consumer.seek(tp, record.offset)
-            ok = False
-            break
-        done = record.offset
-    if done is not None:
-        try:
-            await consumer.commit({tp: done + 1})
-        except KafkaError as exc:
-            log.warning("commit of %s@%d failed (%s); the new owner redelivers", tp, done, exc)
-    return ok
+    """Handle one partition's records in order; commit what succeeded (also when cancelled);
+    seek back to the first failure so it is fetched again."""
+    done: int | None = None
+    try:
+        for record in records:
+            try:
+                await handler(_message(record, namespace))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("handler failed on %s@%d; will redeliver", tp, record.offset,
+                            exc_info=True)
+                consumer.seek(tp, record.offset)
+                return False
+            done = record.offset
+        return True
+    finally:
+        if done is not None:
+            await _commit(consumer, tp, done + 1)
 
 
-def _message(record: object) -> Message:
+async def _commit(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:
+    try:
+        await consumer.commit({tp: offset})
+    except KafkaError as exc:
+        log.warning("commit of %s@%d failed (%s); the new owner redelivers", tp, offset, exc)
+
+
+def _message(record: Any, namespace: str) -> Message:
+    """A bus message from an aiokafka record, with the namespace taken off its topic."""
     return Message(
-        topic=record.topic,  # type: ignore[attr-defined]
-        value=record.value or b"",  # type: ignore[attr-defined]
-        key=record.key,  # type: ignore[attr-defined]
-        headers=list(record.headers or ()),  # type: ignore[attr-defined]
-        partition=record.partition,  # type: ignore[attr-defined]
-        offset=record.offset,  # type: ignore[attr-defined]
+        topic=record.topic.removeprefix(namespace),
+        value=record.value or b"",
+        key=record.key,
+        headers=list(record.headers or ()),
+        partition=record.partition,
+        offset=record.offset,
     )

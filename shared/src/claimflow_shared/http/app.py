@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from claimflow_shared.bus import EventBus
 from claimflow_shared.errors import install_error_handlers
 from claimflow_shared.http.limits import BodySizeLimit
+from claimflow_shared.http.tracing import ServerSpans
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings
 
@@ -71,6 +72,7 @@ def build_app(
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
+    app.add_middleware(ServerSpans)
     app.include_router(health)
     for router in definition.routers:
         app.include_router(router)

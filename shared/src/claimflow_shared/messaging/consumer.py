@@ -64,6 +64,7 @@ class EventConsumer:
         max_attempts: int = 4,
         backoff: float = 0.2,
         on_committed: Callable[[], None] | None = None,
+        before_commit: Callable[[Envelope], Awaitable[None]] | None = None,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -74,6 +75,7 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._backoff = backoff
         self._on_committed = on_committed
+        self.before_commit = before_commit
 
     async def run(self) -> None:
         """Consume until cancelled."""
@@ -113,6 +115,8 @@ class EventConsumer:
                         await handler(HandlerContext(session, envelope, span), event)
                     else:
                         span.set_attribute("claimflow.duplicate", True)
+                    if self.before_commit is not None:
+                        await self.before_commit(envelope)
                 if self._on_committed is not None:
                     self._on_committed()
                 return

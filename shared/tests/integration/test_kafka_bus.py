@@ -1,0 +1,102 @@
+"""The Kafka bus on a real broker: order per key, redelivery, commits after the effect, DLQ."""
+
+import asyncio
+import uuid
+from collections.abc import Callable
+
+import pytest
+
+from claimflow_shared.bus import Message, MessageHandler
+from claimflow_shared.bus.kafka import KafkaBus
+
+pytestmark = pytest.mark.kafka
+
+
+def new_bus(bootstrap: str) -> KafkaBus:
+    return KafkaBus(bootstrap_servers=bootstrap, client_id="test", partitions=3,
+                    redelivery_delay=0.05, namespace=f"t{uuid.uuid4().hex[:8]}.")
+
+
+async def consume_until(bus: KafkaBus, group: str, handler: MessageHandler,
+                        done: Callable[[], bool], timeout: float = 60) -> None:
+    task = asyncio.create_task(bus.consume(group=group, topics=["t"], handler=handler))
+    try:
+        async with asyncio.timeout(timeout):
+            while not done():
+                await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+def msg(key: str, value: int) -> Message:
+    return Message(topic="t", key=key.encode(), value=str(value).encode(),
+                   headers=[("h", b"v")])
+
+
+class TestKafkaBus:
+    async def test_each_key_keeps_its_order_and_headers(self, kafka_bootstrap: str) -> None:
+        bus = new_bus(kafka_bootstrap)
+        await bus.ensure_topics(["t"])
+        await bus.publish([msg(f"k{i % 4}", i) for i in range(80)])
+        seen: dict[bytes, list[int]] = {}
+
+        async def handle(m: Message) -> None:
+            assert m.topic == "t" and m.header("h") == "v"
+            seen.setdefault(m.key or b"", []).append(int(m.value))
+
+        await consume_until(bus, "g", handle, lambda: sum(map(len, seen.values())) >= 80)
+        await bus.stop()
+        assert sum(map(len, seen.values())) == 80
+        assert all(v == sorted(v) for v in seen.values())
+
+    async def test_a_failed_message_is_delivered_again_before_the_next(self, kafka_bootstrap: str) -> None:
+        bus = new_bus(kafka_bootstrap)
+        await bus.ensure_topics(["t"])
+        await bus.publish([msg("one-key", i) for i in range(4)])
+        calls: list[int] = []
+
+        async def handle(m: Message) -> None:
+            calls.append(int(m.value))
+            if int(m.value) == 2 and calls.count(2) < 3:
+                raise RuntimeError("transient")
+
+        await consume_until(bus, "g", handle, lambda: 3 in calls)
+        await bus.stop()
+        assert calls == [0, 1, 2, 2, 2, 3]
+
+    async def test_offsets_are_committed_only_after_the_handler_returns(self, kafka_bootstrap: str) -> None:
+        bus = new_bus(kafka_bootstrap)
+        await bus.ensure_topics(["t"])
+        await bus.publish([msg("one-key", i) for i in range(3)])
+        first: list[int] = []
+        stuck = asyncio.Event()
+
+        async def hangs_on_the_last(m: Message) -> None:
+            first.append(int(m.value))
+            if int(m.value) == 2:
+                stuck.set()
+                await asyncio.sleep(3600)
+
+        await consume_until(bus, "g", hangs_on_the_last, stuck.is_set)
+        second: list[int] = []
+
+        async def records(m: Message) -> None:
+            second.append(int(m.value))
+
+        await consume_until(bus, "g", records, lambda: 2 in second)
+        await bus.stop()
+        assert first == [0, 1, 2]
+        assert second == [2]
+
+    async def test_read_all_sees_every_record(self, kafka_bootstrap: str) -> None:
+        bus = new_bus(kafka_bootstrap)
+        await bus.ensure_topics(["t"])
+        await bus.publish([msg(f"k{i}", i) for i in range(10)])
+        values = sorted(int(m.value) for m in await bus.read_all("t"))
+        await bus.stop()
+        assert values == list(range(10))
+
+    async def test_ping_tells_reachable_from_unreachable(self, kafka_bootstrap: str) -> None:
+        assert await new_bus(kafka_bootstrap).ping()
+        assert not await KafkaBus(bootstrap_servers="127.0.0.1:1", client_id="x").ping()

@@ -1,0 +1,170 @@
+"""Outbox relay and event consumers on a real PostgreSQL and the in-process bus."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy import func, select, text
+
+from claimflow_shared.bus import Message
+from claimflow_shared.bus.memory import MemoryBus
+from claimflow_shared.db import Database
+from claimflow_shared.events import Envelope
+from claimflow_shared.events.contracts import ClaimStatusChanged
+from claimflow_shared.messaging import outbox
+from claimflow_shared.messaging.consumer import EventConsumer, HandlerContext
+from claimflow_shared.messaging.models import InboxRecord, OutboxRecord
+from claimflow_shared.messaging.outbox import OutboxRelay
+
+TRACER = TracerProvider().get_tracer("test")
+
+
+def event(claim_id: str = "c-1") -> ClaimStatusChanged:
+    return ClaimStatusChanged(claim_id=claim_id, tenant_id="t", from_status=None,
+                              to_status="received", reason="test", changed_at=datetime.now(UTC))
+
+
+def as_message(envelope: Envelope, offset: int = 0) -> Message:
+    return Message(topic="claims.events", key=envelope.key.encode(), value=envelope.data,
+                   headers=envelope.headers(), partition=0, offset=offset)
+
+
+async def effects(database: Database) -> list[str]:
+    async with database.session() as session:
+        return list((await session.scalars(text("SELECT event_id FROM effects"))).all())
+
+
+def consumer(database: Database, bus: MemoryBus, handler, attempts: int = 3) -> EventConsumer:  # type: ignore[no-untyped-def]
+    return EventConsumer(name="test.consumer", database=database, bus=bus, tracer=TRACER,
+                         handlers={ClaimStatusChanged.type: handler}, topics=["claims.events"],
+                         max_attempts=attempts, backoff=0.001)
+
+
+async def record_effect(ctx: HandlerContext, _: ClaimStatusChanged) -> None:
+    await ctx.session.execute(text("INSERT INTO effects VALUES (:id, 'ok')"),
+                              {"id": ctx.envelope.id})
+
+
+class TestOutbox:
+    async def test_relay_publishes_committed_rows_and_deletes_them(self, platform_db: Database) -> None:
+        bus = MemoryBus(partitions=1)
+        async with platform_db.session() as session:
+            envelope = outbox.publish(session, event())
+        relay = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER)
+        assert await relay.relay_once() == 1
+        [published] = await bus.read_all("claims.events")
+        assert published.header("ce_id") == envelope.id and published.key == b"c-1"
+        assert published.header("traceparent") is not None
+        async with platform_db.session() as session:
+            assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 0
+
+    async def test_rolled_back_rows_are_never_published(self, platform_db: Database) -> None:
+        bus = MemoryBus(partitions=1)
+        with pytest.raises(RuntimeError):
+            async with platform_db.session() as session:
+                outbox.publish(session, event())
+                raise RuntimeError("the change failed")
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 0
+
+    async def test_concurrent_relays_never_publish_a_row_twice(self, platform_db: Database) -> None:
+        bus = MemoryBus(partitions=3)
+        async with platform_db.session() as session:
+            for i in range(600):
+                outbox.publish(session, event(f"c-{i}"))
+        relays = [OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, batch_size=50)
+                  for _ in range(3)]
+
+        async def drain(relay: OutboxRelay) -> None:
+            while await relay.relay_once():
+                pass
+
+        await asyncio.gather(*(drain(r) for r in relays))
+        ids = [m.header("ce_id") for m in await bus.read_all("claims.events")]
+        assert len(ids) == 600 and len(set(ids)) == 600
+
+    async def test_kept_rows_are_replayed_after_a_restart(self, platform_db: Database) -> None:
+        async with platform_db.session() as session:
+            envelope = outbox.publish(session, event())
+        first = OutboxRelay(database=platform_db, bus=MemoryBus(), tracer=TRACER,
+                            keep_published=timedelta(hours=1))
+        await first.relay_once()
+        restarted_bus = MemoryBus()
+        restarted = OutboxRelay(database=platform_db, bus=restarted_bus, tracer=TRACER,
+                                keep_published=timedelta(hours=1))
+        assert await restarted.replay_kept() == 1
+        assert [m.header("ce_id") for m in await restarted_bus.read_all("claims.events")] == [
+            envelope.id]
+
+
+class TestConsumer:
+    async def test_a_redelivered_event_has_one_effect(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        message = as_message(Envelope.wrap(event()))
+        handle = consumer(platform_db, bus, record_effect).handle
+        await handle(message)
+        await handle(message)
+        assert len(await effects(platform_db)) == 1
+
+    async def test_transient_failures_are_retried_without_dead_letter(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        calls = 0
+
+        async def flaky(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
+            nonlocal calls
+            calls += 1
+            await record_effect(ctx, e)
+            if calls < 3:
+                raise RuntimeError("transient")
+
+        await consumer(platform_db, bus, flaky, attempts=4).handle(as_message(Envelope.wrap(event())))
+        assert calls == 3
+        assert len(await effects(platform_db)) == 1
+        assert await bus.read_all("claims.events.dlq") == []
+
+    async def test_a_failing_event_is_dead_lettered_with_its_error(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+
+        async def broken(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
+            await record_effect(ctx, e)
+            raise ValueError("no such payer")
+
+        envelope = Envelope.wrap(event())
+        await consumer(platform_db, bus, broken).handle(as_message(envelope, offset=42))
+        [letter] = await bus.read_all("claims.events.dlq")
+        assert letter.header("ce_id") == envelope.id
+        assert letter.header("dlq-error") == "no such payer"
+        assert letter.header("dlq-error-type") == "ValueError"
+        assert letter.header("dlq-attempts") == "3"
+        assert letter.header("dlq-original-offset") == "42"
+        assert await effects(platform_db) == []
+        async with platform_db.session() as session:
+            assert await session.scalar(select(func.count()).select_from(InboxRecord)) == 0
+
+    async def test_malformed_messages_go_straight_to_the_dead_letter_topic(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        garbage = Message(topic="claims.events", value=b"\x00\xff", key=b"k",
+                          headers=[("ce_type", b"x")])
+        await consumer(platform_db, bus, record_effect).handle(garbage)
+        [letter] = await bus.read_all("claims.events.dlq")
+        assert "missing CloudEvents headers" in (letter.header("dlq-error") or "")
+
+    async def test_an_unreachable_database_is_not_a_dead_letter(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+
+        async def database_gone(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
+            raise ConnectionRefusedError("connection refused")
+
+        with pytest.raises(ConnectionRefusedError):
+            await consumer(platform_db, bus, database_gone).handle(as_message(Envelope.wrap(event())))
+        assert await bus.read_all("claims.events.dlq") == []
+
+    async def test_events_it_does_not_handle_are_skipped(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        other = Envelope.wrap(event())
+        headers = [(k, b"claims.claim.submitted.v1" if k == "ce_type" else v)
+                   for k, v in other.headers()]
+        message = Message(topic="claims.events", value=b"{}", key=b"k", headers=headers)
+        await consumer(platform_db, bus, record_effect).handle(message)
+        assert await effects(platform_db) == []
+        assert await bus.read_all("claims.events.dlq") == []

@@ -1,0 +1,68 @@
+"""Helpers for the cross-service flow tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+
+from claimflow_shared.db import connect
+
+
+def claim_body(*, code: str = "G0008", payer: str = "DEMO-PAYER") -> dict[str, Any]:
+    """A minimal valid claim for a synthetic patient."""
+    return {
+        "payer_id": payer,
+        "billing_npi": "1234567893",
+        "patient_ref": "SYNTH-PATIENT-0001",
+        "place_of_service": "11",
+        "diagnosis_codes": ["J101"],
+        "lines": [{"code": code, "units": 1, "charge": "25.00", "service_date": "2025-10-01"}],
+        "total_charge": "25.00",
+    }
+
+
+async def wait_for(probe: Callable[[], Awaitable[Any]], *, timeout: float = 60,
+                   what: str = "condition") -> Any:
+    """Poll ``probe`` until it returns something truthy."""
+    async with asyncio.timeout(timeout):
+        while True:
+            if result := await probe():
+                return result
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")  # pragma: no cover
+
+
+async def final_claim(client: httpx.AsyncClient, key: str, claim_id: str,
+                      *, timeout: float = 60) -> dict[str, Any]:
+    """The claim once it left 'received'."""
+
+    async def probe() -> dict[str, Any] | None:
+        response = await client.get(f"/v1/claims/{claim_id}", headers={"X-API-Key": key})
+        body = response.json()
+        return body if body["status"] != "received" else None
+
+    result: dict[str, Any] = await wait_for(probe, timeout=timeout, what=f"claim {claim_id}")
+    return result
+
+
+async def scalar(url: str, sql: str, **params: Any) -> Any:
+    """One value from a service database."""
+    database = connect(url, pool_size=1)
+    try:
+        async with database.session() as session:
+            return await session.scalar(text(sql), params)
+    finally:
+        await database.dispose()
+
+
+def read_spans(path: Path) -> list[dict[str, Any]]:
+    """Spans written by the file exporter of every process."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
