@@ -7,6 +7,8 @@ There is no skip: when a server cannot be had, the test fails and says why.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -48,12 +50,16 @@ async def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
         return
     from claimflow_shared.testing.infra import start_postgres
 
+    # Not under pytest's temp tree: pytest tightens its permissions while the session runs,
+    # and the server runs as the unprivileged `pgserver` user when tests run as root.
+    folder = Path(tempfile.mkdtemp(prefix="claimflow-pg-"))
     try:
-        server = await start_postgres(tmp_path_factory.mktemp("pg"))
+        server = await start_postgres(folder / "data")
     except Exception as exc:
         pytest.fail(f"could not start PostgreSQL with pgserver: {exc}")
     yield server.url
     await server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -89,3 +95,18 @@ async def database_factory(postgres_url: str) -> AsyncIterator[DatabaseFactory]:
     yield make
     for url in created:
         await drop_database(postgres_url, url)
+
+
+def _integration_required() -> bool:
+    return os.environ.get("CLAIMFLOW_REQUIRE_INTEGRATION") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Where integration tests are required (CI), a skipped test is a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    if _integration_required() and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped where integration tests are required: {reason}"

@@ -1,0 +1,61 @@
+# claimflow — every target installs what it needs; a fresh machine needs only python3
+# (plus Java 17 and Maven for the Kafka broker the tests start).
+
+PYTHON ?= python3
+TOOLS  := .tools
+UV     := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+INFRA_STATE := .data/test-infra
+PYTEST_ARGS ?=
+
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test unit lint typecheck bench infra-up infra-down clean help
+
+help:
+	@echo "make run    start all four services in one process (pgserver + in-process bus)"
+	@echo "make test   start PostgreSQL and Kafka, run every test, stop them"
+	@echo "make bench  run the benchmarks under bench/ (figures in bench/results/)"
+	@echo "make lint / make typecheck / make unit"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+run: install
+	$(UV) run --frozen claimflow run
+
+infra-up: install
+	$(UV) run --frozen python -m claimflow_shared.testing.infra up --kafka --postgres --state-dir $(INFRA_STATE)
+
+infra-down:
+	-$(UV) run --frozen python -m claimflow_shared.testing.infra down --state-dir $(INFRA_STATE)
+
+test: install
+	@$(MAKE) --no-print-directory infra-up
+	@set -a; . $(INFRA_STATE)/infra.env; set +a; \
+	  $(UV) run --frozen pytest $(PYTEST_ARGS); status=$$?; \
+	  $(MAKE) --no-print-directory infra-down; exit $$status
+
+unit: install
+	$(UV) run --frozen pytest -m "not integration and not kafka" $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run --frozen ruff check .
+
+typecheck: install
+	$(UV) run --frozen mypy shared/src services/*/src src
+
+bench: install
+	@$(MAKE) --no-print-directory infra-up
+	@set -a; . $(INFRA_STATE)/infra.env; set +a; status=0; \
+	  for script in bench/*.py; do \
+	    echo "== $$script"; $(UV) run --frozen python $$script || status=1; \
+	  done; \
+	  $(MAKE) --no-print-directory infra-down; exit $$status
+
+clean: infra-down
+	rm -rf .data .venv $(TOOLS)
