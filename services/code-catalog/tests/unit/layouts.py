@@ -6,7 +6,7 @@ CPT rows written here carry made-up descriptors ("Test procedure A"); real CPT t
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -81,6 +81,23 @@ def write_cpt(path: Path, rows: Iterable[Sequence[str]]) -> Path:
         writer.writerow(CPT_HEADER)
         writer.writerows(rows)
     return path
+
+
+def copy_csv_rows(
+    source: Path, out: Path, count: int, changes: Mapping[int, Mapping[str, str]]
+) -> Path:
+    """Copy the header and first rows of a CSV file, changing cells of the rows given by index."""
+    with source.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        rows = [row for _, row in zip(range(count), reader, strict=False)]
+        header = list(reader.fieldnames or ())
+    for index, change in changes.items():
+        rows[index].update(change)
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
 
 
 def order_line(order: int, code: str, billable: bool, short: str, long: str) -> str:

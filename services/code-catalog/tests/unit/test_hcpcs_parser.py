@@ -17,7 +17,7 @@ from code_catalog.importers.hcpcs import (
 from code_catalog.importers.records import HcpcsRecordKind
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from .layouts import hcpcs_fixed_width
+from .layouts import copy_csv_rows, hcpcs_fixed_width
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -56,6 +56,13 @@ class TestAnwebCsv:
         assert record.action_effective_date == date(2022, 1, 1)
         assert record.termination_date == date(2021, 12, 31)
         assert record.action_code == "N"
+
+    def test_header_with_a_byte_order_mark_is_read(self, anweb: Path, tmp_path: Path) -> None:
+        path = tmp_path / "bom.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + anweb.read_bytes()[:5000].rsplit(b"\n", 1)[0])
+        records = list(parse_hcpcs_csv(path))
+        assert records[0].code == "A1"
+        assert len(records) == anweb.read_bytes()[:5000].rsplit(b"\n", 1)[0].count(b"\n")
 
     def test_modifiers_file_gives_the_modifiers(self, data_dir: Path) -> None:
         path = data_dir / "hcpcs" / "HCPC2025_OCT_level2_modifiers.csv"
@@ -115,16 +122,6 @@ class TestXlsx:
 
 
 class TestMalformedCsv:
-    def _write(self, tmp_path: Path, anweb: Path, change: dict[str, str]) -> Path:
-        rows = _csv_rows(anweb)[:3]
-        rows[1].update(change)
-        path = tmp_path / "bad.csv"
-        with path.open("w", encoding="latin-1", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        return path
-
     @pytest.mark.parametrize(
         ("change", "field"),
         [
@@ -139,7 +136,7 @@ class TestMalformedCsv:
         self, tmp_path: Path, anweb: Path, change: dict[str, str], field: str
     ) -> None:
         with pytest.raises(ImportFormatError) as caught:
-            list(parse_hcpcs_csv(self._write(tmp_path, anweb, change)))
+            list(parse_hcpcs_csv(copy_csv_rows(anweb, tmp_path / "bad.csv", 3, {1: change})))
         assert (caught.value.line, caught.value.field) == (3, field)
 
     def test_missing_column_is_reported_on_the_header(self, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from code_catalog.importers.errors import ImportFormatError
 from code_catalog.importers.pos import parse_pos_csv
 from code_catalog.importers.rvu import parse_rvu_csv, payment_amounts
 
-from .layouts import write_cpt
+from .layouts import copy_csv_rows, write_cpt
 
 
 class TestPlaceOfService:
@@ -111,16 +111,8 @@ class TestRvu:
         assert visit.status_code == "A"
 
     def test_payment_rounds_half_cents_up(self, rvu_path: Path, tmp_path: Path) -> None:
-        with rvu_path.open(encoding="utf-8", newline="") as stream:
-            reader = csv.DictReader(stream)
-            row = next(reader)
-            header = list(reader.fieldnames or ())
-        row.update(non_facility_total="1.0", facility_total="0.5", conv_factor="10.0050")
-        path = tmp_path / "rvu.csv"
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=header)
-            writer.writeheader()
-            writer.writerow(row)
+        change = {"non_facility_total": "1.0", "facility_total": "0.5", "conv_factor": "10.0050"}
+        path = copy_csv_rows(rvu_path, tmp_path / "rvu.csv", 1, {0: change})
         payment = payment_amounts(next(parse_rvu_csv(path)))
         assert payment.non_facility == Decimal("10.01")
         assert payment.facility == Decimal("5.00")
@@ -138,16 +130,7 @@ class TestRvu:
     def test_bad_row_names_line_and_field(
         self, rvu_path: Path, tmp_path: Path, change: dict[str, str], field: str
     ) -> None:
-        with rvu_path.open(encoding="utf-8", newline="") as stream:
-            reader = csv.DictReader(stream)
-            rows = [next(reader), next(reader)]
-            header = list(reader.fieldnames or ())
-        rows[1].update(change)
-        path = tmp_path / "rvu.csv"
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=header)
-            writer.writeheader()
-            writer.writerows(rows)
+        path = copy_csv_rows(rvu_path, tmp_path / "rvu.csv", 2, {1: change})
         with pytest.raises(ImportFormatError) as caught:
             list(parse_rvu_csv(path))
         assert (caught.value.line, caught.value.field) == (3, field)

@@ -15,6 +15,7 @@ TextSource = str | os.PathLike[str] | TextIO
 BinarySource = str | os.PathLike[str]
 NumberedRow = tuple[int, list[str]]
 HeadingKey = Callable[[str], str]
+LATIN1_BOM = "\u00ef\u00bb\u00bf"
 
 
 @contextmanager
@@ -60,7 +61,7 @@ def xlsx_rows(source: BinarySource, sheet: str | None = None) -> Iterator[Number
 
 def header_key(name: str) -> str:
     """Reduce a column heading to a comparable key: upper case, single spaces."""
-    return " ".join(name.replace("\ufeff", "").split()).upper()
+    return " ".join(name.replace("\ufeff", "").replace(LATIN1_BOM, "").split()).upper()
 
 
 class Columns:

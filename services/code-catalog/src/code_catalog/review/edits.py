@@ -103,6 +103,37 @@ def _addon_edits(edits: tuple[AddOnEdit, ...], day: int) -> dict[int, set[str | 
     return in_force
 
 
+def _dates_elsewhere(line: ReviewLine, codes: set[str], days: dict[int, list[ReviewLine]]) -> str:
+    """The other dates of service on which any of the codes is billed, for a message."""
+    dates = sorted(
+        {str(other.service_date) for group in days.values() for other in group
+         if other.code in codes and other.day != line.day}
+    )
+    return f"; a listed primary is billed on {', '.join(dates)}" if dates else ""
+
+
+def _listed_primary_finding(
+    line: ReviewLine,
+    in_force: dict[int, set[str | None]],
+    same_day: set[str],
+    days: dict[int, list[ReviewLine]],
+) -> tuple[Severity, str] | None:
+    """Type 1 (reject) or type 3 (warn) when none of the listed primaries is on the date."""
+    for edit_type, severity in ((1, REJECT), (3, WARN)):
+        if edit_type not in in_force:
+            continue
+        listed = {primary for primary in in_force[edit_type] if primary is not None}
+        if listed & same_day:
+            return None
+        message = (
+            f"add-on code {line.code} (type {edit_type}) has none of its primary codes "
+            f"({', '.join(sorted(listed)) or 'none in force'}) on {line.service_date}"
+            f"{_dates_elsewhere(line, listed, days)}"
+        )
+        return severity, message
+    return None
+
+
 def _addon_finding(
     line: ReviewLine,
     in_force: dict[int, set[str | None]],
@@ -112,22 +143,11 @@ def _addon_finding(
     """The add-on finding for one line, if its primary is missing."""
     same_day = {other.code for other in days.get(line.day, ()) if other is not line}
     release = tables.releases.addons
-    for edit_type, severity in ((1, REJECT), (3, WARN)):
-        listed = {primary for primary in in_force.get(edit_type, ()) if primary is not None}
-        if edit_type not in in_force or listed & same_day:
-            continue
-        elsewhere = sorted(
-            str(other.service_date)
-            for group in days.values() for other in group
-            if other.code in listed and other.day != line.day
-        )
-        note = f"; a listed primary is billed on {', '.join(elsewhere)}" if elsewhere else ""
-        message = (
-            f"add-on code {line.code} (type {edit_type}) has none of its primary codes "
-            f"({', '.join(sorted(listed)) or 'none in force'}) on {line.service_date}{note}"
-        )
+    listed = _listed_primary_finding(line, in_force, same_day, days)
+    if listed is not None:
+        severity, message = listed
         return Finding(line.number, RuleId.ADDON_NO_PRIMARY, severity, message, release)
-    if 2 in in_force and not any(code not in tables.addons for code in same_day):
+    if 2 in in_force and all(code in tables.addons for code in same_day):
         message = (
             f"add-on code {line.code} (type 2) has no primary procedure on {line.service_date}; "
             "the contractor defines its primaries"

@@ -34,6 +34,11 @@ class ReviewLine:
     place_of_service: str | None
 
 
+def _place(code: str | None) -> str | None:
+    """A place-of-service code trimmed, None where there is none."""
+    return code.strip() if code else None
+
+
 def review_line(line: ClaimLine, claim_pos: str | None) -> ReviewLine:
     """Read one claim line, upper-casing codes and resolving its place of service."""
     modifiers = tuple(modifier.strip().upper() for modifier in line.modifiers)
@@ -47,7 +52,7 @@ def review_line(line: ClaimLine, claim_pos: str | None) -> ReviewLine:
         modifiers=modifiers,
         ncci_modifier=not NCCI_MODIFIERS.isdisjoint(modifiers),
         pointers=line.diagnosis_pointers,
-        place_of_service=line.place_of_service or claim_pos,
+        place_of_service=_place(line.place_of_service or claim_pos),
     )
 
 

@@ -126,7 +126,7 @@ def _diagnosis_finding(
         message = f"diagnosis {position} ({shown}) is not an ICD-10-CM code"
         return Finding(CLAIM_LEVEL, RuleId.DX_INVALID, REJECT, message, tables.releases.diagnoses)
     for line in _diagnosis_days(position, lines):
-        span = next((s for s in spans if s.start <= line.day <= s.end), None)
+        span = active(spans, line.day)
         if span is None:
             message = f"diagnosis {position} ({shown}) is not valid on {line.service_date}"
             return Finding(CLAIM_LEVEL, RuleId.DX_INVALID, REJECT, message, spans[-1].release)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 NEVER = date.max.toordinal() + 1
 ALWAYS = date.min.toordinal()
@@ -105,7 +105,10 @@ def ordinal_or(value: date | None, default: int) -> int:
     return default if value is None else value.toordinal()
 
 
-def active(spans: tuple[Span, ...], day: int) -> Span | None:
+_Spanned = TypeVar("_Spanned", Span, DiagnosisSpan)
+
+
+def active(spans: tuple[_Spanned, ...], day: int) -> _Spanned | None:
     """The span covering a day, if any."""
     for span in spans:
         if span.start <= day <= span.end:
