@@ -47,7 +47,7 @@ lint: install
 	$(UV) run --frozen ruff check .
 
 typecheck: install
-	$(UV) run --frozen mypy shared/src services/*/src src
+	$(UV) run --frozen mypy -p claimflow_shared -p claimflow -p claims -p code_catalog -p prior_auth -p notifications
 
 bench: install
 	@$(MAKE) --no-print-directory infra-up

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from claimflow_shared.auth.keys import Role
-from claimflow_shared.logs import configure_logging
 
 from claimflow.services import definition, definitions
+from claimflow_shared.auth.keys import Role
+from claimflow_shared.logs import configure_logging
 
 app = typer.Typer(help="claimflow: US medical billing backend", no_args_is_help=True)
 keys = typer.Typer(help="Create, list and revoke API keys", no_args_is_help=True)
@@ -48,8 +48,13 @@ def api(service: str, host: str = "127.0.0.1", port: int = 0) -> None:
     configure_logging(settings.log_level)
     from claimflow_shared.http.app import build_app
 
-    uvicorn.run(build_app(chosen, settings), host=host, port=port or settings.port,
-                log_config=None, access_log=False)
+    uvicorn.run(
+        build_app(chosen, settings),
+        host=host,
+        port=port or settings.port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 @app.command()
@@ -86,10 +91,13 @@ def create_key(
     """Issue a key; the secret is printed once and only its hash is stored."""
     from claimflow.provisioning import create_key as issue
 
-    key = asyncio.run(issue(_database_urls(), tenant_id=tenant, roles=tuple(role),
-                            name=name or tenant))
-    typer.echo(f"id:     {key.id}\ntenant: {key.tenant_id}\nroles:  "
-               f"{', '.join(r.value for r in key.roles)}\nsecret: {key.secret}")
+    key = asyncio.run(
+        issue(_database_urls(), tenant_id=tenant, roles=tuple(role), name=name or tenant)
+    )
+    typer.echo(
+        f"id:     {key.id}\ntenant: {key.tenant_id}\nroles:  "
+        f"{', '.join(r.value for r in key.roles)}\nsecret: {key.secret}"
+    )
 
 
 @keys.command("revoke")
@@ -116,8 +124,10 @@ def list_keys() -> None:
             async with database.session() as session:
                 for key in await rows(session):
                     state = "revoked" if key.revoked_at else "live"
-                    typer.echo(f"{key.id}  {key.prefix}…  {key.tenant_id:<16} "
-                               f"{','.join(key.roles):<28} {state}  {key.name}")
+                    typer.echo(
+                        f"{key.id}  {key.prefix}…  {key.tenant_id:<16} "
+                        f"{','.join(key.roles):<28} {state}  {key.name}"
+                    )
         finally:
             await database.dispose()
 
@@ -136,14 +146,18 @@ def _kafka_bus() -> object:
 
 
 @dlq.command("list")
-def dlq_list(topic: Annotated[str, typer.Argument(help="The source topic, e.g. claims.events")]) -> None:
+def dlq_list(
+    topic: Annotated[str, typer.Argument(help="The source topic, e.g. claims.events")],
+) -> None:
     """Show the dead letters parked beside TOPIC."""
     from claimflow_shared.messaging.dead_letters import list_dead_letters
 
     letters = asyncio.run(list_dead_letters(_kafka_bus(), topic))  # type: ignore[arg-type]
     for letter in letters:
-        typer.echo(f"{letter.partition}:{letter.offset}  {letter.event_type}  id={letter.event_id}"
-                   f"  consumer={letter.consumer}  at={letter.failed_at}\n    {letter.error}")
+        typer.echo(
+            f"{letter.partition}:{letter.offset}  {letter.event_type}  id={letter.event_id}"
+            f"  consumer={letter.consumer}  at={letter.failed_at}\n    {letter.error}"
+        )
     typer.echo(f"{len(letters)} dead letters on {topic}.dlq")
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from code_catalog.codes.models import Code, Release
-from prior_auth.authorizations.models import Requirement
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from code_catalog.codes.models import Code, Release
+from prior_auth.authorizations.models import Requirement
 
 DEMO_PAYER = "DEMO-PAYER"
 START = date(2025, 1, 1)
@@ -37,9 +38,18 @@ async def seed_catalog(session: AsyncSession) -> int:
     session.add(release)
     await session.flush()
     for system, code, short, long in DEMO_CODES:
-        session.add(Code(code_system=system, code=code, category=None,
-                         short_descriptor=short or None, long_descriptor=long or None,
-                         billable=True, effective_date=START, release_id=release.id))
+        session.add(
+            Code(
+                code_system=system,
+                code=code,
+                category=None,
+                short_descriptor=short or None,
+                long_descriptor=long or None,
+                billable=True,
+                effective_date=START,
+                release_id=release.id,
+            )
+        )
     return len(DEMO_CODES)
 
 
@@ -47,6 +57,7 @@ async def seed_prior_auth(session: AsyncSession) -> int:
     """Make durable medical equipment (E0100–E0999) need authorization at the demo payer."""
     if await session.scalar(select(Requirement.id).where(Requirement.payer_id == DEMO_PAYER)):
         return 0
-    session.add(Requirement(payer_id=DEMO_PAYER, code_from="E0100", code_to="E0999",
-                            effective_from=START))
+    session.add(
+        Requirement(payer_id=DEMO_PAYER, code_from="E0100", code_to="E0999", effective_from=START)
+    )
     return 1

@@ -13,13 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
-from claimflow_shared.auth.keys import Role
-from claimflow_shared.bus import EventBus
-from claimflow_shared.bus.memory import MemoryBus
-from claimflow_shared.http.app import build_app
-from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
-from claimflow_shared.settings import ServiceSettings, database_url_for
-from claimflow_shared.worker import Worker
 from fastapi import FastAPI
 from opentelemetry.sdk.trace.export import SpanExporter
 from sqlalchemy.engine import make_url
@@ -27,6 +20,13 @@ from sqlalchemy.engine import make_url
 from claimflow.demo import seed_catalog, seed_prior_auth
 from claimflow.provisioning import create_key, migrate
 from claimflow.services import definitions
+from claimflow_shared.auth.keys import Role
+from claimflow_shared.bus import EventBus
+from claimflow_shared.bus.memory import MemoryBus
+from claimflow_shared.http.app import build_app
+from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
+from claimflow_shared.settings import ServiceSettings, database_url_for
+from claimflow_shared.worker import Worker
 
 log = logging.getLogger("claimflow")
 DEMO_TENANT = "demo"
@@ -42,10 +42,10 @@ class _Server(uvicorn.Server):
 
 def start_private_postgres(data_dir: Path) -> str:
     """Start (or reuse) the pgserver PostgreSQL under ``data_dir``; return its server URL."""
-    import pgserver
+    from pgserver.postgres_server import get_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    server = get_server(data_dir, cleanup_mode="stop")
     url = make_url(server.get_uri()).set(drivername="postgresql+asyncpg")
     return url.render_as_string(hide_password=False)
 
@@ -105,8 +105,9 @@ class EmbeddedSystem:
         self.apps: dict[str, FastAPI] = {}
         self.workers: dict[str, Worker] = {}
         for name, definition in definitions().items():
-            runtime = build_runtime(definition, settings[name], bus=self.bus,
-                                    span_exporters=span_exporters)
+            runtime = build_runtime(
+                definition, settings[name], bus=self.bus, span_exporters=span_exporters
+            )
             self.runtimes[name] = runtime
             self.apps[name] = build_app(definition, settings[name], runtime=runtime)
             self.workers[name] = Worker.for_service(definition, runtime)
@@ -127,8 +128,15 @@ async def serve(settings: dict[str, ServiceSettings], *, stop: asyncio.Event) ->
     """Run every service's API and worker on one in-process bus until ``stop`` is set."""
     system = EmbeddedSystem(settings)
     servers = [
-        _Server(uvicorn.Config(app, host=settings[name].host, port=settings[name].port,
-                               log_config=None, access_log=False))
+        _Server(
+            uvicorn.Config(
+                app,
+                host=settings[name].host,
+                port=settings[name].port,
+                log_config=None,
+                access_log=False,
+            )
+        )
         for name, app in system.apps.items()
     ]
     try:
@@ -156,7 +164,10 @@ async def run(data_dir: Path) -> None:
     key = (data_dir / "demo-api-key").read_text().strip()
     serving = asyncio.create_task(serve(settings, stop=stop))
     await _wait_until_listening(settings)
-    print(f"claimflow is up in {time.monotonic() - started:.1f}s (embedded: pgserver + in-process bus)")
+    print(
+        f"claimflow is up in {time.monotonic() - started:.1f}s"
+        " (embedded: pgserver + in-process bus)"
+    )
     for name, s in settings.items():
         print(f"  {name:<14} http://{s.host}:{s.port}  (docs: http://{s.host}:{s.port}/docs)")
     print(f"  demo tenant '{DEMO_TENANT}' API key: {key}")

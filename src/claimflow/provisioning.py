@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from claimflow_shared.auth.keys import IssuedKey, Role, new_key, revoke_key, store_key
 from claimflow_shared.db import connect
 from claimflow_shared.migrations import upgrade_to_head
 from claimflow_shared.runtime import ServiceDefinition
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 
 async def ensure_database(url: str) -> None:

@@ -25,6 +25,7 @@ async def service_urls(database_factory: DatabaseFactory) -> AsyncIterator[dict[
 
 @pytest.fixture
 async def submitter_key(service_urls: dict[str, str]) -> str:
-    key = await create_key(service_urls.values(), tenant_id="tenant-a",
-                           roles=(Role.SUBMITTER,), name="test")
+    key = await create_key(
+        service_urls.values(), tenant_id="tenant-a", roles=(Role.SUBMITTER,), name="test"
+    )
     return key.secret

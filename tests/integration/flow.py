@@ -27,8 +27,9 @@ def claim_body(*, code: str = "G0008", payer: str = "DEMO-PAYER") -> dict[str, A
     }
 
 
-async def wait_for(probe: Callable[[], Awaitable[Any]], *, timeout: float = 60,
-                   what: str = "condition") -> Any:
+async def wait_for(
+    probe: Callable[[], Awaitable[Any]], *, timeout: float = 60, what: str = "condition"
+) -> Any:
     """Poll ``probe`` until it returns something truthy."""
     async with asyncio.timeout(timeout):
         while True:
@@ -38,8 +39,9 @@ async def wait_for(probe: Callable[[], Awaitable[Any]], *, timeout: float = 60,
     raise AssertionError(f"timed out waiting for {what}")  # pragma: no cover
 
 
-async def final_claim(client: httpx.AsyncClient, key: str, claim_id: str,
-                      *, timeout: float = 60) -> dict[str, Any]:
+async def final_claim(
+    client: httpx.AsyncClient, key: str, claim_id: str, *, timeout: float = 60
+) -> dict[str, Any]:
     """The claim once it left 'received'."""
 
     async def probe() -> dict[str, Any] | None:

@@ -18,20 +18,29 @@ WORKER_MODULES = {
 }
 
 
-def worker_env(service: str, *, url: str, bootstrap: str, namespace: str,
-               spans: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+def worker_env(
+    service: str,
+    *,
+    url: str,
+    bootstrap: str,
+    namespace: str,
+    spans: Path,
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
     """The environment of one worker: its own prefix, Kafka, and the span file."""
     prefix = str(definition(service).settings_type.model_config.get("env_prefix", ""))
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMFLOW_PAUSE")}
-    env.update({
-        f"{prefix}DATABASE_URL": url,
-        f"{prefix}BUS": "kafka",
-        f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        f"{prefix}KAFKA_NAMESPACE": namespace,
-        f"{prefix}OUTBOX_POLL_SECONDS": "0.02",
-        f"{prefix}LOG_LEVEL": "INFO",
-        "CLAIMFLOW_SPANS_FILE": str(spans),
-    })
+    env.update(
+        {
+            f"{prefix}DATABASE_URL": url,
+            f"{prefix}BUS": "kafka",
+            f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+            f"{prefix}KAFKA_NAMESPACE": namespace,
+            f"{prefix}OUTBOX_POLL_SECONDS": "0.02",
+            f"{prefix}LOG_LEVEL": "INFO",
+            "CLAIMFLOW_SPANS_FILE": str(spans),
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -50,7 +59,10 @@ class WorkerProcess:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", WORKER_MODULES[self.service]],
-                env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return self
 

@@ -34,21 +34,31 @@ class Cluster:
         self.workers: dict[str, WorkerProcess] = {}
 
     def start_worker(self, service: str, **extra: str) -> WorkerProcess:
-        env = worker_env(service, url=self.urls[service], bootstrap=self.bootstrap,
-                         namespace=self.namespace, spans=self.spans, extra=extra)
+        env = worker_env(
+            service,
+            url=self.urls[service],
+            bootstrap=self.bootstrap,
+            namespace=self.namespace,
+            spans=self.spans,
+            extra=extra,
+        )
         self.workers[service] = WorkerProcess(service, env, self.folder / f"{service}.log").start()
         return self.workers[service]
 
     def bus(self) -> KafkaBus:
-        return KafkaBus(bootstrap_servers=self.bootstrap, client_id="test",
-                        namespace=self.namespace)
+        return KafkaBus(
+            bootstrap_servers=self.bootstrap, client_id="test", namespace=self.namespace
+        )
 
     @asynccontextmanager
     async def claims_api(self) -> AsyncIterator[httpx.AsyncClient]:
         definition = definitions()["claims"]
-        settings = definition.settings_type(database_url=self.urls["claims"], bus="kafka",
-                                            kafka_bootstrap_servers=self.bootstrap,
-                                            kafka_namespace=self.namespace)
+        settings = definition.settings_type(
+            database_url=self.urls["claims"],
+            bus="kafka",
+            kafka_bootstrap_servers=self.bootstrap,
+            kafka_namespace=self.namespace,
+        )
         app = build_app(definition, settings, span_exporters=[FileSpanExporter(self.spans)])
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
@@ -61,8 +71,9 @@ class Cluster:
 
 
 @pytest.fixture
-async def cluster(service_urls: dict[str, str], kafka_bootstrap: str,
-                  tmp_path: Path) -> AsyncIterator[Cluster]:
+async def cluster(
+    service_urls: dict[str, str], kafka_bootstrap: str, tmp_path: Path
+) -> AsyncIterator[Cluster]:
     running = Cluster(service_urls, kafka_bootstrap, tmp_path)
     yield running
     running.stop()
@@ -70,8 +81,10 @@ async def cluster(service_urls: dict[str, str], kafka_bootstrap: str,
 
 async def messages_of(cluster: Cluster, topic: str, type_: str, claim_id: str) -> list[Envelope]:
     bus = cluster.bus()
-    found = [Envelope.from_message(key=m.key, value=m.value, headers=m.headers)
-             for m in await bus.read_all(topic)]
+    found = [
+        Envelope.from_message(key=m.key, value=m.value, headers=m.headers)
+        for m in await bus.read_all(topic)
+    ]
     return [e for e in found if e.type == type_ and e.key == claim_id]
 
 
@@ -82,15 +95,21 @@ class TestDistributedFlow:
         for service in definitions():
             cluster.start_worker(service)
         async with cluster.claims_api() as client:
-            response = await client.post("/v1/claims", json=claim_body(),
-                                         headers={"X-API-Key": submitter_key})
+            response = await client.post(
+                "/v1/claims", json=claim_body(), headers={"X-API-Key": submitter_key}
+            )
             assert response.status_code == 202
             claim_id = response.json()["claim_id"]
             claim = await final_claim(client, submitter_key, claim_id, timeout=120)
         assert claim["status"] == "accepted"
-        await wait_for(lambda: scalar(service_urls["notifications"],
-                                      "SELECT count(*) = 2 FROM deliveries WHERE subject = :c",
-                                      c=claim_id), what="two deliveries")
+        await wait_for(
+            lambda: scalar(
+                service_urls["notifications"],
+                "SELECT count(*) = 2 FROM deliveries WHERE subject = :c",
+                c=claim_id,
+            ),
+            what="two deliveries",
+        )
 
         spans = read_spans(cluster.spans)
         [intake] = [s for s in spans if s["name"] == "POST /v1/claims"]
@@ -101,25 +120,38 @@ class TestDistributedFlow:
         assert consumers and all(by_id[s["parent_id"]]["kind"] == "PRODUCER" for s in consumers)
 
         [submitted] = await messages_of(cluster, "claims.events", ClaimSubmitted.type, claim_id)
-        await cluster.bus().publish([m for m in await cluster.bus().read_all("claims.events")
-                                     if m.header("ce_id") == submitted.id])
+        await cluster.bus().publish(
+            [
+                m
+                for m in await cluster.bus().read_all("claims.events")
+                if m.header("ce_id") == submitted.id
+            ]
+        )
 
         def duplicates_seen() -> set[str]:
-            return {s["attributes"].get("messaging.consumer.group.name")
-                    for s in read_spans(cluster.spans)
-                    if s["attributes"].get("claimflow.duplicate")
-                    and s["attributes"].get("messaging.message.id") == submitted.id}
+            return {
+                s["attributes"].get("messaging.consumer.group.name")
+                for s in read_spans(cluster.spans)
+                if s["attributes"].get("claimflow.duplicate")
+                and s["attributes"].get("messaging.message.id") == submitted.id
+            }
 
         async def both_groups_skipped() -> bool:
             return duplicates_seen() >= {"codecatalog.review", "priorauth.claim-check"}
 
         await wait_for(both_groups_skipped, what="the duplicate to be skipped")
-        reviews = await messages_of(cluster, "codecatalog.events",
-                                    ClaimCodeReviewCompleted.type, claim_id)
+        reviews = await messages_of(
+            cluster, "codecatalog.events", ClaimCodeReviewCompleted.type, claim_id
+        )
         assert len(reviews) == 1
-        assert await scalar(service_urls["claims"],
-                            "SELECT count(*) FROM claim_transitions WHERE claim_id = :c",
-                            c=uuid.UUID(claim_id)) == 2
+        assert (
+            await scalar(
+                service_urls["claims"],
+                "SELECT count(*) FROM claim_transitions WHERE claim_id = :c",
+                c=uuid.UUID(claim_id),
+            )
+            == 2
+        )
 
     async def test_a_worker_killed_before_commit_applies_the_event_once(
         self, cluster: Cluster, submitter_key: str, service_urls: dict[str, str], tmp_path: Path
@@ -129,8 +161,9 @@ class TestDistributedFlow:
             cluster.start_worker(service)
         victim = cluster.start_worker("code-catalog", CLAIMFLOW_PAUSE_BEFORE_COMMIT=str(pause))
         async with cluster.claims_api() as client:
-            response = await client.post("/v1/claims", json=claim_body(),
-                                         headers={"X-API-Key": submitter_key})
+            response = await client.post(
+                "/v1/claims", json=claim_body(), headers={"X-API-Key": submitter_key}
+            )
             claim_id = response.json()["claim_id"]
 
             async def paused() -> bool:
@@ -139,14 +172,19 @@ class TestDistributedFlow:
             await wait_for(paused, timeout=120, what="the code-catalog worker to hold its commit")
             assert ClaimSubmitted.type in pause.read_text()
             victim.kill()
-            assert await scalar(service_urls["code-catalog"],
-                                "SELECT count(*) FROM inbox") == 0
+            assert await scalar(service_urls["code-catalog"], "SELECT count(*) FROM inbox") == 0
             cluster.start_worker("code-catalog")
             claim = await final_claim(client, submitter_key, claim_id, timeout=120)
         assert claim["status"] == "accepted"
-        reviews = await messages_of(cluster, "codecatalog.events",
-                                    ClaimCodeReviewCompleted.type, claim_id)
+        reviews = await messages_of(
+            cluster, "codecatalog.events", ClaimCodeReviewCompleted.type, claim_id
+        )
         assert len(reviews) == 1
-        assert await scalar(service_urls["code-catalog"],
-                            "SELECT count(*) FROM inbox WHERE event_type = :t",
-                            t=ClaimSubmitted.type) == 1
+        assert (
+            await scalar(
+                service_urls["code-catalog"],
+                "SELECT count(*) FROM inbox WHERE event_type = :t",
+                t=ClaimSubmitted.type,
+            )
+            == 1
+        )

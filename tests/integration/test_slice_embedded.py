@@ -14,9 +14,13 @@ from tests.integration.flow import claim_body, final_claim, scalar, wait_for
 
 
 @pytest.fixture
-async def system(service_urls: dict[str, str]) -> AsyncIterator[tuple[EmbeddedSystem, InMemorySpanExporter]]:
-    settings = {name: d.settings_type(database_url=service_urls[name], bus="memory")
-                for name, d in definitions().items()}
+async def system(
+    service_urls: dict[str, str],
+) -> AsyncIterator[tuple[EmbeddedSystem, InMemorySpanExporter]]:
+    settings = {
+        name: d.settings_type(database_url=service_urls[name], bus="memory")
+        for name, d in definitions().items()
+    }
     spans = InMemorySpanExporter()
     embedded = EmbeddedSystem(settings, bus=MemoryBus(), span_exporters=[spans])
     workers = asyncio.create_task(embedded.run_workers())
@@ -34,23 +38,34 @@ async def claims_client(embedded: EmbeddedSystem) -> httpx.AsyncClient:
 
 class TestEmbeddedFlow:
     async def test_a_clean_claim_is_accepted_and_notified(
-        self, system: tuple[EmbeddedSystem, InMemorySpanExporter], submitter_key: str,
+        self,
+        system: tuple[EmbeddedSystem, InMemorySpanExporter],
+        submitter_key: str,
         service_urls: dict[str, str],
     ) -> None:
         embedded, spans = system
         async with await claims_client(embedded) as client:
-            response = await client.post("/v1/claims", json=claim_body(),
-                                         headers={"X-API-Key": submitter_key})
+            response = await client.post(
+                "/v1/claims", json=claim_body(), headers={"X-API-Key": submitter_key}
+            )
             assert response.status_code == 202
             claim_id = response.json()["claim_id"]
             claim = await final_claim(client, submitter_key, claim_id)
         assert claim["status"] == "accepted"
         assert [h["to_status"] for h in claim["history"]] == ["received", "accepted"]
-        await wait_for(lambda: scalar(service_urls["notifications"],
-                                      "SELECT count(*) = 2 FROM deliveries WHERE subject = :c",
-                                      c=claim_id), what="two deliveries")
-        trace_ids = {s.context.trace_id for s in spans.get_finished_spans()
-                     if s.attributes.get("claimflow.claim_id") == claim_id}
+        await wait_for(
+            lambda: scalar(
+                service_urls["notifications"],
+                "SELECT count(*) = 2 FROM deliveries WHERE subject = :c",
+                c=claim_id,
+            ),
+            what="two deliveries",
+        )
+        trace_ids = {
+            s.context.trace_id
+            for s in spans.get_finished_spans()
+            if s.attributes.get("claimflow.claim_id") == claim_id
+        }
         assert len(trace_ids) == 1
 
     async def test_an_unknown_code_is_rejected_with_the_finding(
@@ -58,8 +73,9 @@ class TestEmbeddedFlow:
     ) -> None:
         embedded, _ = system
         async with await claims_client(embedded) as client:
-            response = await client.post("/v1/claims", json=claim_body(code="Q9999"),
-                                         headers={"X-API-Key": submitter_key})
+            response = await client.post(
+                "/v1/claims", json=claim_body(code="Q9999"), headers={"X-API-Key": submitter_key}
+            )
             claim = await final_claim(client, submitter_key, response.json()["claim_id"])
         assert claim["status"] == "rejected"
         assert [f["rule"] for f in claim["code_review"]["findings"]] == ["CODE_UNKNOWN"]
@@ -69,8 +85,9 @@ class TestEmbeddedFlow:
     ) -> None:
         embedded, _ = system
         async with await claims_client(embedded) as client:
-            response = await client.post("/v1/claims", json=claim_body(code="E0114"),
-                                         headers={"X-API-Key": submitter_key})
+            response = await client.post(
+                "/v1/claims", json=claim_body(code="E0114"), headers={"X-API-Key": submitter_key}
+            )
             claim = await final_claim(client, submitter_key, response.json()["claim_id"])
         assert claim["status"] == "pended_auth"
         assert claim["auth_check"]["lines"][0]["status"] == "missing"

@@ -154,7 +154,11 @@ def is_connection_error(exc: BaseException) -> bool:
         if isinstance(seen, ConnectionError | OSError | InterfaceError | OperationalError):
             return True
         name = type(seen).__name__
-        if name in {"CannotConnectNowError", "ConnectionDoesNotExistError", "PostgresConnectionError"}:
+        if name in {
+            "CannotConnectNowError",
+            "ConnectionDoesNotExistError",
+            "PostgresConnectionError",
+        }:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -174,6 +178,9 @@ def install_error_handlers(app: FastAPI) -> None:
 def error_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the errors an endpoint can raise."""
     return {
-        e.status: {"description": e.title, "content": {PROBLEM_JSON: {"schema": {"type": "object"}}}}
+        e.status: {
+            "description": e.title,
+            "content": {PROBLEM_JSON: {"schema": {"type": "object"}}},
+        }
         for e in errors
     }

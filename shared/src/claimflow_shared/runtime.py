@@ -60,7 +60,9 @@ def build_bus(settings: ServiceSettings, *, client_id: str) -> EventBus:
     """The bus the settings ask for."""
     if settings.bus == "kafka":
         if not settings.kafka_bootstrap_servers:
-            raise RuntimeError("bus=kafka needs KAFKA_BOOTSTRAP_SERVERS (or <PREFIX>KAFKA_BOOTSTRAP_SERVERS)")
+            raise RuntimeError(
+                "bus=kafka needs KAFKA_BOOTSTRAP_SERVERS (or <PREFIX>KAFKA_BOOTSTRAP_SERVERS)"
+            )
         return KafkaBus(
             bootstrap_servers=settings.kafka_bootstrap_servers,
             client_id=client_id,
@@ -80,7 +82,8 @@ def build_runtime(
     """Build a service's adapters; pass ``bus`` to share one in-process bus between services."""
     if not settings.database_url:
         raise RuntimeError(
-            f"{definition.name}: no database configured (DATABASE_URL or the service's own variable)"
+            f"{definition.name}: no database configured "
+            "(DATABASE_URL or the service's own variable)"
         )
     return Runtime(
         settings=settings,

@@ -41,9 +41,7 @@ class Telemetry:
         self.meter_provider.shutdown()
 
 
-def setup_telemetry(
-    service_name: str, *, span_exporters: Sequence[SpanExporter] = ()
-) -> Telemetry:
+def setup_telemetry(service_name: str, *, span_exporters: Sequence[SpanExporter] = ()) -> Telemetry:
     """Build providers for one service; exporters come from ``OTEL_*`` variables and arguments."""
     resource = Resource.create({"service.name": service_name, "service.namespace": "claimflow"})
     tracer_provider = TracerProvider(resource=resource)

@@ -82,15 +82,17 @@ def _pause_before_commit(path: str) -> Callable[[Envelope], Awaitable[None]]:
 
     async def pause(envelope: Envelope) -> None:
         marker = Path(path)
-        if marker.exists():
+        if await asyncio.to_thread(marker.exists):
             return
-        marker.write_text(f"{envelope.type} {envelope.id}\n")
+        await asyncio.to_thread(marker.write_text, f"{envelope.type} {envelope.id}\n")
         await asyncio.sleep(3600)
 
     return pause
 
 
-async def serve_worker(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> None:
+async def serve_worker(
+    definition: ServiceDefinition, settings: ServiceSettings | None = None
+) -> None:
     """Run the worker of ``definition`` until SIGTERM or SIGINT."""
     runtime = build_runtime(definition, settings or definition.settings_type())
     worker = Worker.for_service(definition, runtime)

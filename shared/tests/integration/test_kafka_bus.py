@@ -13,12 +13,22 @@ pytestmark = pytest.mark.kafka
 
 
 def new_bus(bootstrap: str) -> KafkaBus:
-    return KafkaBus(bootstrap_servers=bootstrap, client_id="test", partitions=3,
-                    redelivery_delay=0.05, namespace=f"t{uuid.uuid4().hex[:8]}.")
+    return KafkaBus(
+        bootstrap_servers=bootstrap,
+        client_id="test",
+        partitions=3,
+        redelivery_delay=0.05,
+        namespace=f"t{uuid.uuid4().hex[:8]}.",
+    )
 
 
-async def consume_until(bus: KafkaBus, group: str, handler: MessageHandler,
-                        done: Callable[[], bool], timeout: float = 60) -> None:
+async def consume_until(
+    bus: KafkaBus,
+    group: str,
+    handler: MessageHandler,
+    done: Callable[[], bool],
+    timeout: float = 60,
+) -> None:
     task = asyncio.create_task(bus.consume(group=group, topics=["t"], handler=handler))
     try:
         async with asyncio.timeout(timeout):
@@ -30,8 +40,7 @@ async def consume_until(bus: KafkaBus, group: str, handler: MessageHandler,
 
 
 def msg(key: str, value: int) -> Message:
-    return Message(topic="t", key=key.encode(), value=str(value).encode(),
-                   headers=[("h", b"v")])
+    return Message(topic="t", key=key.encode(), value=str(value).encode(), headers=[("h", b"v")])
 
 
 class TestKafkaBus:
@@ -50,7 +59,9 @@ class TestKafkaBus:
         assert sum(map(len, seen.values())) == 80
         assert all(v == sorted(v) for v in seen.values())
 
-    async def test_a_failed_message_is_delivered_again_before_the_next(self, kafka_bootstrap: str) -> None:
+    async def test_a_failed_message_is_delivered_again_before_the_next(
+        self, kafka_bootstrap: str
+    ) -> None:
         bus = new_bus(kafka_bootstrap)
         await bus.ensure_topics(["t"])
         await bus.publish([msg("one-key", i) for i in range(4)])
@@ -65,7 +76,9 @@ class TestKafkaBus:
         await bus.stop()
         assert calls == [0, 1, 2, 2, 2, 3]
 
-    async def test_offsets_are_committed_only_after_the_handler_returns(self, kafka_bootstrap: str) -> None:
+    async def test_offsets_are_committed_only_after_the_handler_returns(
+        self, kafka_bootstrap: str
+    ) -> None:
         bus = new_bus(kafka_bootstrap)
         await bus.ensure_topics(["t"])
         await bus.publish([msg("one-key", i) for i in range(3)])

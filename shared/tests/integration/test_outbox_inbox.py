@@ -21,13 +21,25 @@ TRACER = TracerProvider().get_tracer("test")
 
 
 def event(claim_id: str = "c-1") -> ClaimStatusChanged:
-    return ClaimStatusChanged(claim_id=claim_id, tenant_id="t", from_status=None,
-                              to_status="received", reason="test", changed_at=datetime.now(UTC))
+    return ClaimStatusChanged(
+        claim_id=claim_id,
+        tenant_id="t",
+        from_status=None,
+        to_status="received",
+        reason="test",
+        changed_at=datetime.now(UTC),
+    )
 
 
 def as_message(envelope: Envelope, offset: int = 0) -> Message:
-    return Message(topic="claims.events", key=envelope.key.encode(), value=envelope.data,
-                   headers=envelope.headers(), partition=0, offset=offset)
+    return Message(
+        topic="claims.events",
+        key=envelope.key.encode(),
+        value=envelope.data,
+        headers=envelope.headers(),
+        partition=0,
+        offset=offset,
+    )
 
 
 async def effects(database: Database) -> list[str]:
@@ -36,18 +48,28 @@ async def effects(database: Database) -> list[str]:
 
 
 def consumer(database: Database, bus: MemoryBus, handler, attempts: int = 3) -> EventConsumer:  # type: ignore[no-untyped-def]
-    return EventConsumer(name="test.consumer", database=database, bus=bus, tracer=TRACER,
-                         handlers={ClaimStatusChanged.type: handler}, topics=["claims.events"],
-                         max_attempts=attempts, backoff=0.001)
+    return EventConsumer(
+        name="test.consumer",
+        database=database,
+        bus=bus,
+        tracer=TRACER,
+        handlers={ClaimStatusChanged.type: handler},
+        topics=["claims.events"],
+        max_attempts=attempts,
+        backoff=0.001,
+    )
 
 
 async def record_effect(ctx: HandlerContext, _: ClaimStatusChanged) -> None:
-    await ctx.session.execute(text("INSERT INTO effects VALUES (:id, 'ok')"),
-                              {"id": ctx.envelope.id})
+    await ctx.session.execute(
+        text("INSERT INTO effects VALUES (:id, 'ok')"), {"id": ctx.envelope.id}
+    )
 
 
 class TestOutbox:
-    async def test_relay_publishes_committed_rows_and_deletes_them(self, platform_db: Database) -> None:
+    async def test_relay_publishes_committed_rows_and_deletes_them(
+        self, platform_db: Database
+    ) -> None:
         bus = MemoryBus(partitions=1)
         async with platform_db.session() as session:
             envelope = outbox.publish(session, event())
@@ -72,8 +94,10 @@ class TestOutbox:
         async with platform_db.session() as session:
             for i in range(600):
                 outbox.publish(session, event(f"c-{i}"))
-        relays = [OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, batch_size=50)
-                  for _ in range(3)]
+        relays = [
+            OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, batch_size=50)
+            for _ in range(3)
+        ]
 
         async def drain(relay: OutboxRelay) -> None:
             while await relay.relay_once():
@@ -86,15 +110,21 @@ class TestOutbox:
     async def test_kept_rows_are_replayed_after_a_restart(self, platform_db: Database) -> None:
         async with platform_db.session() as session:
             envelope = outbox.publish(session, event())
-        first = OutboxRelay(database=platform_db, bus=MemoryBus(), tracer=TRACER,
-                            keep_published=timedelta(hours=1))
+        first = OutboxRelay(
+            database=platform_db, bus=MemoryBus(), tracer=TRACER, keep_published=timedelta(hours=1)
+        )
         await first.relay_once()
         restarted_bus = MemoryBus()
-        restarted = OutboxRelay(database=platform_db, bus=restarted_bus, tracer=TRACER,
-                                keep_published=timedelta(hours=1))
+        restarted = OutboxRelay(
+            database=platform_db,
+            bus=restarted_bus,
+            tracer=TRACER,
+            keep_published=timedelta(hours=1),
+        )
         assert await restarted.replay_kept() == 1
         assert [m.header("ce_id") for m in await restarted_bus.read_all("claims.events")] == [
-            envelope.id]
+            envelope.id
+        ]
 
 
 class TestConsumer:
@@ -106,7 +136,9 @@ class TestConsumer:
         await handle(message)
         assert len(await effects(platform_db)) == 1
 
-    async def test_transient_failures_are_retried_without_dead_letter(self, platform_db: Database) -> None:
+    async def test_transient_failures_are_retried_without_dead_letter(
+        self, platform_db: Database
+    ) -> None:
         bus = MemoryBus()
         calls = 0
 
@@ -117,12 +149,16 @@ class TestConsumer:
             if calls < 3:
                 raise RuntimeError("transient")
 
-        await consumer(platform_db, bus, flaky, attempts=4).handle(as_message(Envelope.wrap(event())))
+        await consumer(platform_db, bus, flaky, attempts=4).handle(
+            as_message(Envelope.wrap(event()))
+        )
         assert calls == 3
         assert len(await effects(platform_db)) == 1
         assert await bus.read_all("claims.events.dlq") == []
 
-    async def test_a_failing_event_is_dead_lettered_with_its_error(self, platform_db: Database) -> None:
+    async def test_a_failing_event_is_dead_lettered_with_its_error(
+        self, platform_db: Database
+    ) -> None:
         bus = MemoryBus()
 
         async def broken(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
@@ -141,29 +177,37 @@ class TestConsumer:
         async with platform_db.session() as session:
             assert await session.scalar(select(func.count()).select_from(InboxRecord)) == 0
 
-    async def test_malformed_messages_go_straight_to_the_dead_letter_topic(self, platform_db: Database) -> None:
+    async def test_malformed_messages_go_straight_to_the_dead_letter_topic(
+        self, platform_db: Database
+    ) -> None:
         bus = MemoryBus()
-        garbage = Message(topic="claims.events", value=b"\x00\xff", key=b"k",
-                          headers=[("ce_type", b"x")])
+        garbage = Message(
+            topic="claims.events", value=b"\x00\xff", key=b"k", headers=[("ce_type", b"x")]
+        )
         await consumer(platform_db, bus, record_effect).handle(garbage)
         [letter] = await bus.read_all("claims.events.dlq")
         assert "missing CloudEvents headers" in (letter.header("dlq-error") or "")
 
-    async def test_an_unreachable_database_is_not_a_dead_letter(self, platform_db: Database) -> None:
+    async def test_an_unreachable_database_is_not_a_dead_letter(
+        self, platform_db: Database
+    ) -> None:
         bus = MemoryBus()
 
         async def database_gone(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
             raise ConnectionRefusedError("connection refused")
 
         with pytest.raises(ConnectionRefusedError):
-            await consumer(platform_db, bus, database_gone).handle(as_message(Envelope.wrap(event())))
+            await consumer(platform_db, bus, database_gone).handle(
+                as_message(Envelope.wrap(event()))
+            )
         assert await bus.read_all("claims.events.dlq") == []
 
     async def test_events_it_does_not_handle_are_skipped(self, platform_db: Database) -> None:
         bus = MemoryBus()
         other = Envelope.wrap(event())
-        headers = [(k, b"claims.claim.submitted.v1" if k == "ce_type" else v)
-                   for k, v in other.headers()]
+        headers = [
+            (k, b"claims.claim.submitted.v1" if k == "ce_type" else v) for k, v in other.headers()
+        ]
         message = Message(topic="claims.events", value=b"{}", key=b"k", headers=headers)
         await consumer(platform_db, bus, record_effect).handle(message)
         assert await effects(platform_db) == []

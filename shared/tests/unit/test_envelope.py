@@ -10,19 +10,31 @@ from claimflow_shared.events.contracts import ClaimStatusChanged
 
 
 def status_changed() -> ClaimStatusChanged:
-    return ClaimStatusChanged(claim_id="c-1", tenant_id="t-1", from_status="received",
-                              to_status="accepted", reason="ok", changed_at=datetime.now(UTC))
+    return ClaimStatusChanged(
+        claim_id="c-1",
+        tenant_id="t-1",
+        from_status="received",
+        to_status="accepted",
+        reason="ok",
+        changed_at=datetime.now(UTC),
+    )
 
 
 class TestBinaryBinding:
     def test_round_trip_keeps_attributes_and_data(self) -> None:
         envelope = Envelope.wrap(status_changed())
-        read = Envelope.from_message(key=envelope.key.encode(), value=envelope.data,
-                                     headers=envelope.headers())
+        read = Envelope.from_message(
+            key=envelope.key.encode(), value=envelope.data, headers=envelope.headers()
+        )
         assert (read.id, read.type, read.source, read.key) == (
-            envelope.id, "claims.claim.status_changed.v1", "/claimflow/claims", "c-1")
+            envelope.id,
+            "claims.claim.status_changed.v1",
+            "/claimflow/claims",
+            "c-1",
+        )
         assert read.event() == status_changed().model_copy(
-            update={"changed_at": read.event().changed_at})  # type: ignore[attr-defined]
+            update={"changed_at": read.event().changed_at}
+        )  # type: ignore[attr-defined]
 
     def test_headers_follow_the_kafka_binding(self) -> None:
         headers = dict(Envelope.wrap(status_changed()).headers())
@@ -36,8 +48,9 @@ class TestBinaryBinding:
 
     def test_unknown_type_is_malformed(self) -> None:
         envelope = Envelope.wrap(status_changed())
-        headers = [(k, b"nobody.thing.happened.v9" if k == "ce_type" else v)
-                   for k, v in envelope.headers()]
+        headers = [
+            (k, b"nobody.thing.happened.v9" if k == "ce_type" else v) for k, v in envelope.headers()
+        ]
         read = Envelope.from_message(key=None, value=envelope.data, headers=headers)
         with pytest.raises(MalformedEvent, match="nobody.thing.happened.v9"):
             read.event()
@@ -66,5 +79,6 @@ class TestRegistry:
 
     def test_a_type_cannot_be_registered_twice(self) -> None:
         with pytest.raises(ValueError, match="registered twice"):
+
             class Copy(ClaimStatusChanged):
                 type = ClaimStatusChanged.type

@@ -69,8 +69,9 @@ class TestProblemDocuments:
 
 class TestBodyLimit:
     async def test_declared_length_over_the_limit_is_refused(self) -> None:
-        response = await call("POST", "/items", content=b"x" * 2000,
-                              headers={"content-type": "application/json"})
+        response = await call(
+            "POST", "/items", content=b"x" * 2000, headers={"content-type": "application/json"}
+        )
         assert response.status_code == 413
         assert response.json()["status"] == 413
 
@@ -79,8 +80,9 @@ class TestBodyLimit:
             for _ in range(5):
                 yield b"x" * 400
 
-        response = await call("POST", "/items", content=chunks(),
-                              headers={"content-type": "application/json"})
+        response = await call(
+            "POST", "/items", content=chunks(), headers={"content-type": "application/json"}
+        )
         assert response.status_code == 413
 
     async def test_small_bodies_pass(self) -> None:

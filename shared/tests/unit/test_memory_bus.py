@@ -55,6 +55,7 @@ class TestMemoryBus:
         def counter(group: str):  # type: ignore[no-untyped-def]
             async def handle(m: Message) -> None:
                 got[group] += 1
+
             return handle
 
         await run_until(bus, "g1", counter("g1"), lambda: got["g1"] == 10)

@@ -7,7 +7,9 @@ from code_catalog.settings import CatalogSettings
 
 
 class TestSettings:
-    def test_server_level_url_gets_the_service_database(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_server_level_url_gets_the_service_database(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db.example:5432/postgres")
         monkeypatch.delenv("CLAIMS_DATABASE_URL", raising=False)
         settings = ClaimsSettings()

@@ -32,10 +32,12 @@ def upgrade() -> None:
         sa.Column("body", postgresql.JSONB(), nullable=False),
         sa.Column("code_review", postgresql.JSONB()),
         sa.Column("auth_check", postgresql.JSONB()),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
-                  nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
-                  nullable=False),
+        sa.Column(
+            "submitted_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column(
+            "updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
     )
     op.create_index("ix_claims_tenant_status", "claims", ["tenant_id", "status"])
     op.create_table(

@@ -23,8 +23,9 @@ def upgrade() -> None:
         sa.Column("code_system", sa.String(20), nullable=False),
         sa.Column("version", sa.String(40), nullable=False),
         sa.Column("effective_date", sa.Date(), nullable=False),
-        sa.Column("imported_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
-                  nullable=False),
+        sa.Column(
+            "imported_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
         sa.UniqueConstraint("code_system", "version", name="uq_releases_code_system"),
     )
     op.create_table(

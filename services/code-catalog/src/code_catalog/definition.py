@@ -7,8 +7,8 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
-from code_catalog.review.handlers import HANDLERS
 from code_catalog.codes.models import Base
+from code_catalog.review.handlers import HANDLERS
 from code_catalog.settings import CatalogSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -27,5 +27,5 @@ DEFINITION = ServiceDefinition(
     metadata=Base.metadata,
     migrations=MIGRATIONS,
     title="claimflow code-catalog",
-    description="Billing codes, releases, claim-edit tables, fee schedules and new-code applications.",
+    description="Billing codes, releases, claim-edit tables, fee schedules, new-code applications.",
 )

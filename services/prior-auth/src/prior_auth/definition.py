@@ -7,7 +7,6 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
-
 from prior_auth.authorizations.models import Base
 from prior_auth.claim_checks.handlers import HANDLERS
 from prior_auth.settings import PriorAuthSettings

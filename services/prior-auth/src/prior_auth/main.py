@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimflow_shared.http.app import build_app
 from fastapi import FastAPI
 
+from claimflow_shared.http.app import build_app
 from prior_auth.definition import DEFINITION
 from prior_auth.settings import PriorAuthSettings
 

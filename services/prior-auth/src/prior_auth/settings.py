@@ -2,8 +2,9 @@
 
 from typing import ClassVar
 
-from claimflow_shared.settings import ServiceSettings
 from pydantic_settings import SettingsConfigDict
+
+from claimflow_shared.settings import ServiceSettings
 
 
 class PriorAuthSettings(ServiceSettings):

@@ -6,7 +6,6 @@ import asyncio
 
 from claimflow_shared.logs import configure_logging
 from claimflow_shared.worker import serve_worker
-
 from prior_auth.definition import DEFINITION
 
 

@@ -54,9 +54,13 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def new_key(*, tenant_id: str, roles: tuple[Role, ...], key_id: uuid.UUID | None = None) -> IssuedKey:
+def new_key(
+    *, tenant_id: str, roles: tuple[Role, ...], key_id: uuid.UUID | None = None
+) -> IssuedKey:
     """Generate a key (not yet stored)."""
-    return IssuedKey(key_id or uuid.uuid4(), KEY_PREFIX + secrets.token_urlsafe(32), tenant_id, roles)
+    return IssuedKey(
+        key_id or uuid.uuid4(), KEY_PREFIX + secrets.token_urlsafe(32), tenant_id, roles
+    )
 
 
 async def store_key(session: AsyncSession, key: IssuedKey, *, name: str) -> None:

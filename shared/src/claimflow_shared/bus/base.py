@@ -30,8 +30,13 @@ class Message:
 
     def to(self, topic: str, *, headers: Headers | None = None) -> Message:
         """The same record addressed to another topic."""
-        return replace(self, topic=topic, headers=self.headers if headers is None else headers,
-                       partition=-1, offset=-1)
+        return replace(
+            self,
+            topic=topic,
+            headers=self.headers if headers is None else headers,
+            partition=-1,
+            offset=-1,
+        )
 
 
 MessageHandler = Callable[[Message], Awaitable[None]]

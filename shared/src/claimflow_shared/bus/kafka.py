@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -87,10 +88,8 @@ class KafkaBus:
             names = [self._ns + t for t in topics]
             wanted = [NewTopic(t, self._partitions, 1) for t in names if t not in existing]
             if wanted:
-                try:
+                with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(wanted)
-                except TopicAlreadyExistsError:
-                    pass
         finally:
             await admin.close()
 
@@ -116,7 +115,9 @@ class KafkaBus:
         await consumer.start()
         try:
             found: list[Message] = []
-            assigned = [TopicPartition(self._ns + topic, p) for p in await self._partition_numbers(topic)]
+            assigned = [
+                TopicPartition(self._ns + topic, p) for p in await self._partition_numbers(topic)
+            ]
             if not assigned:
                 return found
             consumer.assign(assigned)
@@ -162,8 +163,10 @@ class KafkaBus:
                 if not batch:
                     continue
                 results = await asyncio.gather(
-                    *(_drain(consumer, tp, records, handler, self._ns)
-                      for tp, records in batch.items())
+                    *(
+                        _drain(consumer, tp, records, handler, self._ns)
+                        for tp, records in batch.items()
+                    )
                 )
                 if not all(results):
                     await asyncio.sleep(self._redelivery_delay)
@@ -188,8 +191,9 @@ async def _drain(
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("handler failed on %s@%d; will redeliver", tp, record.offset,
-                            exc_info=True)
+                log.warning(
+                    "handler failed on %s@%d; will redeliver", tp, record.offset, exc_info=True
+                )
                 consumer.seek(tp, record.offset)
                 return False
             done = record.offset

@@ -1,4 +1,4 @@
-"""The in-process bus: the Kafka semantics (partitions, groups, at-least-once) inside one process."""
+"""The in-process bus: Kafka's semantics (partitions, groups, at-least-once) in one process."""
 
 from __future__ import annotations
 
@@ -97,8 +97,9 @@ class MemoryBus:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.warning("redelivering %s[%d]@%d to %s", topic, number, offset, group,
-                            exc_info=True)
+                log.warning(
+                    "redelivering %s[%d]@%d to %s", topic, number, offset, group, exc_info=True
+                )
                 await asyncio.sleep(self._redelivery_delay)
                 continue
             self._offsets[position] = offset + 1

@@ -17,7 +17,8 @@ class Event(BaseModel):
     """A versioned, typed event contract.
 
     Subclasses set ``type`` (``<service>.<aggregate>.<verb>.v<N>``), ``topic`` and ``source`` and
-    name the field that is the aggregate id (the Kafka key, so one aggregate's events stay in order).
+    name the field holding the aggregate id (the Kafka key: one aggregate's events stay in
+    order).
     Readers ignore fields they do not know, so adding a field is not a breaking change.
     """
 

@@ -28,8 +28,11 @@ class ServerSpans:
             method,
             context=context_from_headers(headers),
             kind=SpanKind.SERVER,
-            attributes={"http.request.method": method, "url.path": scope["path"],
-                        "url.scheme": scope.get("scheme", "http")},
+            attributes={
+                "http.request.method": method,
+                "url.path": scope["path"],
+                "url.scheme": scope.get("scheme", "http"),
+            },
         ) as span:
             status_code = 500
 

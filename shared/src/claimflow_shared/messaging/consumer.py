@@ -24,8 +24,14 @@ from claimflow_shared.telemetry import context_from_headers
 log = logging.getLogger(__name__)
 
 DLQ_HEADERS = (
-    "dlq-error", "dlq-error-type", "dlq-consumer", "dlq-attempts", "dlq-failed-at",
-    "dlq-original-topic", "dlq-original-partition", "dlq-original-offset",
+    "dlq-error",
+    "dlq-error-type",
+    "dlq-consumer",
+    "dlq-attempts",
+    "dlq-failed-at",
+    "dlq-original-topic",
+    "dlq-original-partition",
+    "dlq-original-offset",
 )
 
 
@@ -135,7 +141,9 @@ class EventConsumer:
                     span.set_status(Status(StatusCode.ERROR, str(exc)))
                     await self._dead_letter(message, exc, attempts=attempt)
                     return
-                log.warning("%s: %s failed (attempt %d): %s", self.name, envelope.type, attempt, exc)
+                log.warning(
+                    "%s: %s failed (attempt %d): %s", self.name, envelope.type, attempt, exc
+                )
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
     async def _dead_letter(self, message: Message, exc: BaseException, *, attempts: int) -> None:

@@ -49,7 +49,8 @@ async def replay(bus: EventBus, letters: list[DeadLetter]) -> int:
     """
     messages = [
         letter.message.to(
-            letter.message.header("dlq-original-topic") or letter.message.topic.removesuffix(".dlq"),
+            letter.message.header("dlq-original-topic")
+            or letter.message.topic.removesuffix(".dlq"),
             headers=[(k, v) for k, v in letter.message.headers if k not in DLQ_HEADERS],
         )
         for letter in letters

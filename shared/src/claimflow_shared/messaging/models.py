@@ -26,9 +26,7 @@ class OutboxRecord(PlatformBase):
     key: Mapped[str] = mapped_column(Text)
     headers: Mapped[list[list[str]]] = mapped_column(JSONB)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
@@ -123,9 +124,7 @@ class OutboxRelay:
             return 0
         async with self._database.session() as session:
             await session.execute(
-                delete(OutboxRecord).where(
-                    OutboxRecord.published_at < func.now() - self._keep
-                )
+                delete(OutboxRecord).where(OutboxRecord.published_at < func.now() - self._keep)
             )
             rows = (
                 await session.scalars(
@@ -156,10 +155,8 @@ class OutboxRelay:
                 await self._idle()
 
     async def _idle(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-        except TimeoutError:
-            pass
         self._wake.clear()
 
 

@@ -6,8 +6,8 @@ import asyncio
 import warnings
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from claimflow_shared.migrations import upgrade_to_head
@@ -26,9 +26,10 @@ async def _admin(server_url: str, statement: str) -> None:
         await engine.dispose()
 
 
-async def create_database(server_url: str, name: str) -> str:
-    """Create database ``name``; return its URL."""
-    await _admin(server_url, f'CREATE DATABASE "{name}"')
+async def create_database(server_url: str, name: str, *, template: str | None = None) -> str:
+    """Create database ``name`` (a copy of ``template`` when given); return its URL."""
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await _admin(server_url, f'CREATE DATABASE "{name}"{copy}')
     return database_url_for(server_url, name)
 
 

@@ -27,12 +27,15 @@ async def submit_claim(
 ) -> ClaimAccepted:
     """Accept a claim for review; it is durable when this answers."""
     claim = await service.submit(session=session, principal=principal, claim_in=claim_in)
-    return ClaimAccepted(claim_id=claim.id, status=claim.status,
-                         status_url=f"/v1/claims/{claim.id}")
+    return ClaimAccepted(
+        claim_id=claim.id, status=claim.status, status_url=f"/v1/claims/{claim.id}"
+    )
 
 
 @router.get("/{claim_id}", responses=error_responses(NotFound))
-async def get_claim(claim_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal) -> ClaimOut:
+async def get_claim(
+    claim_id: uuid.UUID, session: SessionDep, principal: CurrentPrincipal
+) -> ClaimOut:
     """A claim of the caller's tenant with its findings and history."""
     repository = ClaimRepository(session)
     claim = await repository.get(claim_id, tenant_id=principal.tenant_id)

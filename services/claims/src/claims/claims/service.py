@@ -39,8 +39,14 @@ async def submit(*, session: AsyncSession, principal: Principal, claim_in: Claim
         submitted_at=datetime.now(UTC),
     )
     repository.add(claim)
-    await _transition(session, claim, ClaimStatus.RECEIVED, reason="submitted",
-                      actor=f"key:{principal.key_id}", from_status=None)
+    await _transition(
+        session,
+        claim,
+        ClaimStatus.RECEIVED,
+        reason="submitted",
+        actor=f"key:{principal.key_id}",
+        from_status=None,
+    )
     outbox.publish(session, _submitted_event(claim, claim_in))
     return claim
 
@@ -77,8 +83,10 @@ async def record_code_review(*, session: AsyncSession, event: ClaimCodeReviewCom
     claim = await ClaimRepository(session).lock(uuid.UUID(event.claim_id))
     if claim is None or claim.code_review is not None:
         return
-    claim.code_review = {"outcome": event.outcome,
-                         "findings": [f.model_dump(mode="json") for f in event.findings]}
+    claim.code_review = {
+        "outcome": event.outcome,
+        "findings": [f.model_dump(mode="json") for f in event.findings],
+    }
     await _decide_when_joined(session, claim)
 
 
@@ -89,8 +97,10 @@ async def record_auth_check(
     claim = await ClaimRepository(session).lock(uuid.UUID(event.claim_id))
     if claim is None or claim.status not in (ClaimStatus.RECEIVED, ClaimStatus.PENDED_AUTH):
         return
-    claim.auth_check = {"outcome": event.outcome,
-                        "lines": [line.model_dump(mode="json") for line in event.lines]}
+    claim.auth_check = {
+        "outcome": event.outcome,
+        "lines": [line.model_dump(mode="json") for line in event.lines],
+    }
     await _decide_when_joined(session, claim)
 
 
@@ -99,8 +109,14 @@ async def _decide_when_joined(session: AsyncSession, claim: Claim) -> None:
         return
     target, reason = decide(code_review=claim.code_review, auth_check=claim.auth_check)
     if target != claim.status:
-        await _transition(session, claim, target, reason=reason, actor="system:review",
-                          from_status=ClaimStatus(claim.status))
+        await _transition(
+            session,
+            claim,
+            target,
+            reason=reason,
+            actor="system:review",
+            from_status=ClaimStatus(claim.status),
+        )
 
 
 def decide(*, code_review: dict[str, Any], auth_check: dict[str, Any]) -> tuple[ClaimStatus, str]:
@@ -128,8 +144,9 @@ async def _transition(
     check_transition(from_status, target)
     claim.status = target
     ClaimRepository(session).record_transition(
-        ClaimTransition(claim_id=claim.id, from_status=from_status, to_status=target,
-                        reason=reason, actor=actor)
+        ClaimTransition(
+            claim_id=claim.id, from_status=from_status, to_status=target, reason=reason, actor=actor
+        )
     )
     outbox.publish(
         session,

@@ -20,8 +20,12 @@ class ClaimStatus(StrEnum):
 ALLOWED: dict[ClaimStatus | None, frozenset[ClaimStatus]] = {
     None: frozenset({ClaimStatus.RECEIVED}),
     ClaimStatus.RECEIVED: frozenset(
-        {ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.PENDED_AUTH,
-         ClaimStatus.PENDED_REVIEW}
+        {
+            ClaimStatus.ACCEPTED,
+            ClaimStatus.REJECTED,
+            ClaimStatus.PENDED_AUTH,
+            ClaimStatus.PENDED_REVIEW,
+        }
     ),
     ClaimStatus.PENDED_AUTH: frozenset(
         {ClaimStatus.ACCEPTED, ClaimStatus.REJECTED, ClaimStatus.PENDED_REVIEW}

@@ -33,14 +33,31 @@ async def on_claim_submitted(ctx: HandlerContext, event: ClaimSubmitted) -> None
     for line in event.lines:
         versions = by_code.get(line.code, [])
         if not versions:
-            findings.append(CodeFinding(line=line.line_number, rule="CODE_UNKNOWN",
-                                        severity="reject", message=f"{line.code} is not a known code"))
+            findings.append(
+                CodeFinding(
+                    line=line.line_number,
+                    rule="CODE_UNKNOWN",
+                    severity="reject",
+                    message=f"{line.code} is not a known code",
+                )
+            )
         elif not _active(versions, line.service_date_from):
-            findings.append(CodeFinding(
-                line=line.line_number, rule="CODE_INACTIVE", severity="reject",
-                message=f"{line.code} is not active on {line.service_date_from}"))
-    ctx.publish(ClaimCodeReviewCompleted(claim_id=event.claim_id, tenant_id=event.tenant_id,
-                                         findings=findings, reviewed_at=datetime.now(UTC)))
+            findings.append(
+                CodeFinding(
+                    line=line.line_number,
+                    rule="CODE_INACTIVE",
+                    severity="reject",
+                    message=f"{line.code} is not active on {line.service_date_from}",
+                )
+            )
+    ctx.publish(
+        ClaimCodeReviewCompleted(
+            claim_id=event.claim_id,
+            tenant_id=event.tenant_id,
+            findings=findings,
+            reviewed_at=datetime.now(UTC),
+        )
+    )
 
 
 HANDLERS: dict[str, Handler] = {ClaimSubmitted.type: on_claim_submitted}

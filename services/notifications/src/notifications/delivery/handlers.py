@@ -13,9 +13,16 @@ async def on_claim_status_changed(ctx: HandlerContext, event: ClaimStatusChanged
     """Record a delivery of the status change for the claim's tenant."""
     ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
     ctx.span.set_attribute("claimflow.claim_status", event.to_status)
-    ctx.session.add(Delivery(tenant_id=event.tenant_id, subscription_id=TENANT_RECORD,
-                             event_id=ctx.envelope.id, event_type=event.type,
-                             subject=event.claim_id, status="recorded"))
+    ctx.session.add(
+        Delivery(
+            tenant_id=event.tenant_id,
+            subscription_id=TENANT_RECORD,
+            event_id=ctx.envelope.id,
+            event_type=event.type,
+            subject=event.claim_id,
+            status="recorded",
+        )
+    )
 
 
 HANDLERS: dict[str, Handler] = {ClaimStatusChanged.type: on_claim_status_changed}

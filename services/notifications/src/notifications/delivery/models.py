@@ -30,6 +30,4 @@ class Delivery(Base):
     event_type: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from claimflow_shared.db import service_metadata
 from sqlalchemy import Date, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from claimflow_shared.db import service_metadata
 
 
 class Base(DeclarativeBase):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from claimflow_shared.events.contracts import ClaimAuthorizationCheckCompleted, ClaimSubmitted
 from claimflow_shared.events.contracts.claims import SubmittedLine
 from claimflow_shared.events.contracts.priorauth import LineAuthorization
 from claimflow_shared.messaging.consumer import Handler, HandlerContext
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from prior_auth.authorizations.models import Requirement
 
 
