@@ -142,7 +142,11 @@ def _kafka_bus() -> object:
     servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if not servers:
         raise typer.BadParameter("set KAFKA_BOOTSTRAP_SERVERS: dead letters live on the broker")
-    return KafkaBus(bootstrap_servers=servers, client_id="claimflow-cli")
+    return KafkaBus(
+        bootstrap_servers=servers,
+        client_id="claimflow-cli",
+        namespace=os.environ.get("KAFKA_NAMESPACE", ""),
+    )
 
 
 @dlq.command("list")

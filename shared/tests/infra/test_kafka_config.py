@@ -77,3 +77,4 @@ class TestLoggedErrors:
             "org.apache.kafka.common.KafkaException: Socket server failed to bind",
             "Caused by: java.net.BindException: Address already in use",
         ]
+

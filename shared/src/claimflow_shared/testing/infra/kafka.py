@@ -208,8 +208,7 @@ class KafkaBroker:
             lib_dir,
             "kafka.tools.StorageTool",
             "format",
-            "-t",
-            new_cluster_id(),
+            f"--cluster-id={new_cluster_id()}",
             "-c",
             str(self.properties_path),
         )
