@@ -15,7 +15,9 @@ class DeliveryConfig:
     """Timeouts, response limits, concurrency bounds and URL policy for sending webhooks.
 
     ``attempt_deadline`` bounds a whole attempt (connect, send, and reading the kept part of the
-    body), so a receiver that trickles bytes cannot stretch an attempt past it.
+    body), so a receiver that trickles bytes cannot stretch an attempt past it. Idle keep-alive
+    connections are dropped after ``keepalive_expiry``, below the 5 s idle timeout of common
+    servers (Node.js), so a connection is rarely reused just as the receiver closes it.
     """
 
     connect_timeout: float = 5.0
@@ -27,7 +29,7 @@ class DeliveryConfig:
     max_concurrency: int = 256
     per_subscription_concurrency: int = 8
     per_host_concurrency: int = 64
-    keepalive_expiry: float = 30.0
+    keepalive_expiry: float = 4.0
     require_https: bool = True
     allowed_networks: tuple[IPNetwork, ...] = ()
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import httpx
-from claimflow_shared.webhooks import webhook_headers
 
+from claimflow_shared.webhooks import webhook_headers
 from notifications.delivery.config import (
     DEFAULT_ATTEMPT_DEADLINE,
     DEFAULT_RESPONSE_BODY_LIMIT,

@@ -19,12 +19,17 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class Reply:
-    """What the receiver answers to one request; ``hang`` answers nothing until closed."""
+    """What the receiver answers to one request.
+
+    ``hang`` answers nothing until the receiver closes; ``close`` drops the connection after
+    answering, without saying so in a header.
+    """
 
     status: int = 204
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     hang: bool = False
+    close: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,8 @@ class LoopbackReceiver:
                     break
                 writer.write(_encode(reply))
                 await writer.drain()
+                if reply.close:
+                    break
         except ConnectionError:
             self.aborted.set()
         except (asyncio.IncompleteReadError, ssl.SSLError):

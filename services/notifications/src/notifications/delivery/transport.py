@@ -8,9 +8,10 @@ in. httpcore keeps using the URL's hostname for the Host header, for TLS SNI and
 verification, so HTTPS is verified exactly as if the name had been dialled. Pooled keep-alive
 connections were checked when they were opened.
 
-The pool is httpcore's own, given a network backend that does the above; httpx offers no public
-way to pass a backend, so :class:`SafeTransport` replaces the pool its base class built.
-Proxies are never used (a proxy would connect on our behalf, unchecked).
+:class:`SafeTransport` keeps httpx's request and exception handling and replaces the pool its
+base class built with a :class:`~notifications.delivery.pool.PinnedPool` whose connections use
+that backend (httpx has no public way to pass either). Proxies are never used: a proxy would
+connect on our behalf, unchecked.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
+from notifications.delivery.pool import PinnedPool
+from notifications.delivery.streams import SocketOption, open_tcp_stream
 from notifications.delivery.url_safety import (
     IPAddress,
     Resolver,
@@ -32,9 +35,8 @@ from notifications.delivery.url_safety import (
     system_resolver,
 )
 
-SocketOption = (
-    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
-)
+_UNBOUNDED = 1_000_000
+_DEFAULT_KEEPALIVE = 5.0
 
 
 class PinnedAddressBackend(httpcore.AsyncNetworkBackend):
@@ -45,11 +47,9 @@ class PinnedAddressBackend(httpcore.AsyncNetworkBackend):
         *,
         policy: UrlPolicy,
         resolver: Resolver = system_resolver,
-        inner: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self._policy = policy
         self._resolver = resolver
-        self._inner = inner or httpcore.AnyIOBackend()
 
     async def connect_tcp(
         self,
@@ -64,8 +64,12 @@ class PinnedAddressBackend(httpcore.AsyncNetworkBackend):
         last_error: httpcore.ConnectError | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
-                    str(address), port, timeout, local_address, socket_options
+                return await open_tcp_stream(
+                    str(address),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
             except httpcore.ConnectError as error:
                 last_error = error
@@ -81,8 +85,8 @@ class PinnedAddressBackend(httpcore.AsyncNetworkBackend):
         raise UnsafeUrlError("unix sockets are not webhook destinations")
 
     async def sleep(self, seconds: float) -> None:
-        """Sleep, as the inner backend does."""
-        await self._inner.sleep(seconds)
+        """Sleep on the event loop."""
+        await asyncio.sleep(seconds)
 
     async def _resolve(self, host: str, port: int, seconds: float | None) -> list[IPAddress]:
         """Return the checked addresses of ``host``, mapping resolver failures to httpcore's."""
@@ -111,12 +115,12 @@ class SafeTransport(httpx.AsyncHTTPTransport):
         context = ssl_context or httpx.create_ssl_context()
         super().__init__(verify=context, limits=limits, trust_env=False)
         self._policy = policy
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
+        self._pool = PinnedPool(  # type: ignore[assignment]  # httpx only calls its request/close API
             network_backend=PinnedAddressBackend(policy=policy, resolver=resolver),
+            ssl_context=context,
+            max_connections=limits.max_connections or _UNBOUNDED,
+            max_idle=limits.max_keepalive_connections or _UNBOUNDED,
+            keepalive_expiry=limits.keepalive_expiry or _DEFAULT_KEEPALIVE,
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
