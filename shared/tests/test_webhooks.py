@@ -8,6 +8,7 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from claimflow_shared.webhooks import (
     MissingHeaderError,
     SignatureError,

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.sender import build_client
 from notifications.delivery.testing import LoopbackReceiver, Reply, StartReceiver

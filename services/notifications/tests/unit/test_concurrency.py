@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+
 from notifications.delivery.concurrency import DeliveryLimiter, KeyedLimit
 from notifications.delivery.testing import until
 

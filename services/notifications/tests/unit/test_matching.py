@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from notifications.delivery.matching import (
     InvalidPatternError,
     matches,

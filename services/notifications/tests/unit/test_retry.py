@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+
 from notifications.delivery.outcome import AttemptResult, ErrorKind
 from notifications.delivery.retry import (
     DEFAULT_RETRY_POLICY,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from claimflow_shared.webhooks import generate_secret, verify
 from notifications.delivery.concurrency import DeliveryLimiter
 from notifications.delivery.config import DeliveryConfig

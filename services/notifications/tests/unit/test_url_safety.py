@@ -6,6 +6,7 @@ from ipaddress import ip_address, ip_network
 
 import httpx
 import pytest
+
 from notifications.delivery.testing import MappedResolver
 from notifications.delivery.url_safety import (
     UnsafeUrlError,
