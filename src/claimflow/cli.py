@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -35,7 +36,12 @@ def run(data_dir: DataDir = Path(".data"), log_level: str = "INFO") -> None:
     from claimflow import embedded
 
     configure_logging(log_level)
-    asyncio.run(embedded.run(data_dir.resolve()))
+    try:
+        asyncio.run(embedded.run(data_dir.resolve()))
+    finally:
+        # Ctrl-C reaches this process both from the terminal and forwarded by `uv run`;
+        # the second one must not interrupt PostgreSQL's shutdown at exit.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @app.command()
