@@ -20,7 +20,14 @@ from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.outcome import AttemptResult, ErrorKind
 from notifications.delivery.retry import Disposition, classify, next_attempt
 from notifications.delivery.sender import USER_AGENT, build_client, send
-from notifications.delivery.testing import MappedResolver, Received, Reply, StartReceiver, until
+from notifications.delivery.testing import (
+    LoopbackReceiver,
+    MappedResolver,
+    Received,
+    Reply,
+    StartReceiver,
+    until,
+)
 from notifications.delivery.url_safety import loopback_networks
 
 SECRET = generate_secret()
@@ -228,6 +235,23 @@ class TestSlowReceivers:
         assert (result.status_code, result.error_kind) == (None, ErrorKind.TIMEOUT)
         assert classify(result) is Disposition.RETRY
 
+    async def test_attempt_deadline_ends_an_attempt_before_the_read_timeout(
+        self, receivers: StartReceiver, loopback_config: DeliveryConfig
+    ) -> None:
+        hanging = await receivers(Reply(hang=True))
+        async with build_client(replace(loopback_config, read_timeout=60.0)) as client:
+            result = await send(
+                client=client,
+                url=hanging.url(),
+                webhook_id="msg_deadline",
+                timestamp=T0,
+                body=BODY,
+                secrets=[SECRET],
+                deadline=0.3,
+            )
+        assert result.error_kind is ErrorKind.TIMEOUT
+        assert "deadline" in (result.error_message or "")
+
     async def test_queued_deliveries_of_a_stuck_subscription_hold_no_global_slot(
         self, receivers: StartReceiver, loopback_config: DeliveryConfig
     ) -> None:
@@ -308,32 +332,40 @@ class TestUrlSafety:
         assert classify(result) is Disposition.RETRY
 
 
+@pytest.fixture
+async def tls_receiver(receivers: StartReceiver, server_tls: ssl.SSLContext) -> LoopbackReceiver:
+    """A loopback receiver speaking TLS with the certificate for TLS_HOST."""
+    return await receivers(Reply(204), ssl_context=server_tls)
+
+
+async def attempt_over_tls(
+    receiver: LoopbackReceiver, host: str, config: DeliveryConfig, client_tls: ssl.SSLContext
+) -> AttemptResult:
+    """Send to ``receiver`` over https, naming it ``host`` (which resolves to loopback)."""
+    resolver = MappedResolver({host: ["127.0.0.1"]})
+    async with build_client(config, resolver=resolver, ssl_context=client_tls) as client:
+        return await attempt(client, receiver.url(host=host, scheme="https"))
+
+
 class TestTls:
     async def test_https_to_a_pinned_address_uses_the_name_for_sni_and_verification(
         self,
-        receivers: StartReceiver,
-        server_tls: ssl.SSLContext,
+        tls_receiver: LoopbackReceiver,
         client_tls: ssl.SSLContext,
         loopback_config: DeliveryConfig,
     ) -> None:
-        receiver = await receivers(Reply(204), ssl_context=server_tls)
-        resolver = MappedResolver({TLS_HOST: ["127.0.0.1"]})
-        async with build_client(loopback_config, resolver=resolver, ssl_context=client_tls) as tls:
-            result = await attempt(tls, receiver.url(host=TLS_HOST, scheme="https"))
+        result = await attempt_over_tls(tls_receiver, TLS_HOST, loopback_config, client_tls)
         assert result.succeeded
-        assert receiver.server_names == [TLS_HOST]
-        verify_received(receiver.requests[0], SECRET)
+        assert tls_receiver.server_names == [TLS_HOST]
+        verify_received(tls_receiver.requests[0], SECRET)
 
     async def test_certificate_for_another_name_is_rejected(
         self,
-        receivers: StartReceiver,
-        server_tls: ssl.SSLContext,
+        tls_receiver: LoopbackReceiver,
         client_tls: ssl.SSLContext,
         loopback_config: DeliveryConfig,
     ) -> None:
-        receiver = await receivers(Reply(204), ssl_context=server_tls)
-        resolver = MappedResolver({"other.example.test": ["127.0.0.1"]})
-        async with build_client(loopback_config, resolver=resolver, ssl_context=client_tls) as tls:
-            result = await attempt(tls, receiver.url(host="other.example.test", scheme="https"))
+        host = "other.example.test"
+        result = await attempt_over_tls(tls_receiver, host, loopback_config, client_tls)
         assert result.error_kind is ErrorKind.CONNECTION
-        assert receiver.requests == []
+        assert tls_receiver.requests == []

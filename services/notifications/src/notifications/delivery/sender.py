@@ -84,7 +84,10 @@ async def send(
         async with asyncio.timeout_at(ends):
             request = client.build_request("POST", url, content=body, headers=headers)
             response = await client.send(request, stream=True, follow_redirects=False)
-    except (TimeoutError, httpx.TimeoutException) as error:
+    except TimeoutError:
+        reason = TimeoutError(f"the attempt deadline of {deadline:g} s passed")
+        return _failure(ErrorKind.TIMEOUT, reason, started)
+    except httpx.TimeoutException as error:
         return _failure(ErrorKind.TIMEOUT, error, started)
     except UnsafeUrlError as error:
         return _failure(ErrorKind.UNSAFE_URL, error, started)
