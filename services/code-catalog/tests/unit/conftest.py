@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from code_catalog.importers.addon import parse_addon_text
 from code_catalog.importers.cpt import parse_cpt_csv
 from code_catalog.importers.hcpcs import parse_hcpcs_csv

@@ -6,12 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
 from code_catalog.importers.addon import parse_addon_text, parse_addon_xlsx
 from code_catalog.importers.errors import ImportFormatError
 from code_catalog.importers.mue import effective_date_from_name, parse_mue_csv
 from code_catalog.importers.ncci import parse_ptp_file
 from code_catalog.importers.records import AddOnEditRecord, MueRecord, PtpEditRecord
-from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from .layouts import AOC_HEADER, PTP_PREAMBLE, julian, write_aoc, write_mue, write_ptp
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from code_catalog.codes.formats import (
     CodeCategory,
     CodeField,

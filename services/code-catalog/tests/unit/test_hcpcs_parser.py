@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
 from code_catalog.importers.errors import ImportFormatError
 from code_catalog.importers.hcpcs import (
     parse_hcpcs_csv,
@@ -15,7 +17,6 @@ from code_catalog.importers.hcpcs import (
     parse_hcpcs_xlsx,
 )
 from code_catalog.importers.records import HcpcsRecordKind
-from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from .layouts import copy_csv_rows, hcpcs_fixed_width
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from code_catalog.importers.errors import ImportFormatError
 from code_catalog.importers.icd10cm import (
     bundled_code_list,

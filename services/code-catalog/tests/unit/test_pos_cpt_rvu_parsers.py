@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from code_catalog.codes.formats import CodeCategory
 from code_catalog.importers.cpt import parse_cpt_csv
 from code_catalog.importers.errors import ImportFormatError

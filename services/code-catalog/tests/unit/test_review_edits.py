@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from code_catalog.review.builder import TableBuilder
 from code_catalog.review.engine import ReviewEngine
 from code_catalog.review.findings import Finding, RuleId, Severity
