@@ -4,9 +4,9 @@ httpcore's own pool re-examines every connection (several times over) whenever a
 or ends, so its cost per request grows with the square of its size: measured here, 64 concurrent
 requests to one receiver brought plain httpx down to about 100 requests/s. This pool keeps a stack
 of idle HTTP/1.1 connections per origin, so taking and returning a connection costs the same at
-any size. It bounds open connections with a semaphore (waiting at most the pool timeout), keeps at
-most ``max_idle`` idle ones, and closes those past their keep-alive expiry when they are next
-looked at or on a sweep once per expiry period.
+any size. A semaphore bounds the connections in use (a request waits at most the pool timeout for
+one); at most ``max_idle`` more are kept idle, and those past their keep-alive expiry are closed
+when next looked at or on a sweep once per expiry period.
 
 Connections are httpcore's :class:`httpcore.AsyncHTTPConnection`, given the pinned network
 backend, so every new connection goes through the address check.
@@ -25,7 +25,7 @@ _OriginKey = tuple[bytes, bytes, int]
 
 
 class PinnedPool:
-    """Per-origin stacks of idle HTTP/1.1 connections, with a bound on open connections."""
+    """Per-origin stacks of idle HTTP/1.1 connections, with a bound on connections in use."""
 
     def __init__(
         self,
