@@ -3,12 +3,20 @@
 from claimflow_shared.events.contracts.claims import ClaimStatusChanged, ClaimSubmitted
 from claimflow_shared.events.contracts.codecatalog import ClaimCodeReviewCompleted
 from claimflow_shared.events.contracts.notifications import WebhookDelivered
-from claimflow_shared.events.contracts.priorauth import ClaimAuthorizationCheckCompleted
+from claimflow_shared.events.contracts.priorauth import (
+    AuthorizationDueSoon,
+    AuthorizationOverdue,
+    AuthorizationStatusChanged,
+    ClaimAuthorizationCheckCompleted,
+)
 
 TOPICS = ("claims.events", "codecatalog.events", "priorauth.events", "notifications.events")
 
 __all__ = [
     "TOPICS",
+    "AuthorizationDueSoon",
+    "AuthorizationOverdue",
+    "AuthorizationStatusChanged",
     "ClaimAuthorizationCheckCompleted",
     "ClaimCodeReviewCompleted",
     "ClaimStatusChanged",

@@ -13,6 +13,7 @@ TOPIC = "priorauth.events"
 SOURCE = "/claimflow/prior-auth"
 
 LineAuthStatus = Literal["not_required", "authorized", "missing", "pending", "denied"]
+Priority = Literal["standard", "expedited"]
 
 
 class LineAuthorization(BaseModel):
@@ -49,3 +50,58 @@ class ClaimAuthorizationCheckCompleted(Event):
         if statuses & {"missing", "pending"}:
             return "pending"
         return "clear"
+
+
+class AuthorizationStatusChanged(Event):
+    """An authorization moved through one step of its trail (receipt, decision, cancellation...).
+
+    ``from_status`` is None on receipt; ``action_code`` is the X12 HCR01 code when the step had
+    one (a payer decision, or C for a cancellation). Ids and codes only: no patient identity.
+    """
+
+    type: ClassVar[str] = "priorauth.authorization.status_changed.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+    aggregate_field: ClassVar[str] = "authorization_id"
+
+    authorization_id: str
+    tenant_id: str
+    payer_id: str
+    priority: Priority
+    codes: list[str] = []
+    from_status: str | None
+    to_status: str
+    action: str
+    action_code: str | None = None
+    authorization_number: str | None = None
+    due_at: datetime | None = None
+    changed_at: datetime
+
+
+class _DeadlineEvent(Event):
+    """Fields shared by the deadline warnings of one authorization awaiting a decision."""
+
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+    aggregate_field: ClassVar[str] = "authorization_id"
+
+    authorization_id: str
+    tenant_id: str
+    payer_id: str
+    priority: Priority
+    codes: list[str] = []
+    status: str
+    due_at: datetime
+    detected_at: datetime
+
+
+class AuthorizationDueSoon(_DeadlineEvent):
+    """A decision falls due within the payer's warning window (published once)."""
+
+    type: ClassVar[str] = "priorauth.authorization.due_soon.v1"
+
+
+class AuthorizationOverdue(_DeadlineEvent):
+    """A decision passed its CMS-0057-F due time without a determination (published once)."""
+
+    type: ClassVar[str] = "priorauth.authorization.overdue.v1"
