@@ -6,6 +6,8 @@ Layers
     envelope    ISA/GS/ST/SE/GE/IEA checks and counts; hands each transaction set's body to the
                 handler registered for its GS01, ST01 and implementation convention.
     ack999      the 999 (005010X231A1) and, when due, a TA1 in the same reply interchange.
+    p837        the 837P (005010X222A1) handler: loop structure, guide rules, claim mapping;
+                `Professional837Reader` streams `ClaimRead` and `TransactionSetClosed` events.
 
 Decisions
     * No ISA, an ISA too short to read, or delimiters that collide: `UnreadableInterchangeError`
@@ -23,4 +25,29 @@ Decisions
     * Memory: only the unterminated tail of the last chunk is kept; a segment longer than
       `max_segment_bytes` stops reading (noted, TA1) instead of buffering garbage; the 999 lists
       at most `max_errors_per_set` errors per set and counts the rest.
+
+837P verdicts (what rejects what)
+    * An error is reported where it occurs and reaches everything beneath: in the header (BHT,
+      1000A, 1000B) it rejects the transaction set (IK5 R); in a 2000A/2000B/2000C level (with
+      its 2010 loops) it rejects every claim under that level; in a 2300/2400 loop, that claim.
+    * A set whose errors are all below the header is accepted with errors (IK5 E, IK502 I5) even
+      if every claim in it is rejected: the 999 says the set was processed, the 277CA says which
+      claims were not. A set with no error at all is A. Claims are emitted as they end, before
+      the SE is seen; a set rejected at its SE takes its claims with it (drop them).
+    * Two channels: syntax and guide errors go in the 999 and reject their claims; business edits
+      (NPI check digit, CLM02 not equal to the sum of SV102, SV107 pointing past the HI codes,
+      ICD-9 qualifiers for services from 2015-10-01) leave the 999 clean and reject the claim
+      in the 277CA only, as clearinghouse front-end edits do.
+
+Lenient where clearinghouses are (noted in the 999, nothing rejected)
+    * GS08/ST03 of the X222 family (X222, X222A1, X222A2) are all read as 837P.
+    * A composite written with ">" while ISA16 declares ":" (or the reverse) is split on the
+      separator actually used; a file mixing them is read per element.
+    * HL01 that increases but does not start at 1 or skips numbers; HL04 that disagrees with the
+      levels that follow; LX01 out of sequence; a 2300 segment placed after its 2310 loops.
+    * A billing provider ZIP code of five digits (the guide wants nine); an EIN with a hyphen.
+    * Trailing empty elements and a final segment without its terminator.
+    Strict where the guide is unambiguous: CLM05-2 must be B; state codes must be real US/CA
+    codes ("NA" is not); NPIs are ten digits; SV107 pointers are 1-12. PWK*CT*AD in a 2400 loop
+    is valid (the DME certificate PWK allows AB/AD/AF/AG/NS) and is not reported.
 """

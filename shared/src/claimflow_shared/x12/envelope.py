@@ -376,6 +376,7 @@ class InterchangeReader:
             accepted,
             rejected,
             group.header.control_number,
+            state.position,
         )
         group.sets.append(ack)
         self._out.append(TransactionSetClosed(ack))

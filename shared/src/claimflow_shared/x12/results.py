@@ -38,6 +38,7 @@ class TransactionSetAck:
     items_accepted: int
     items_rejected: int
     group_control_number: str
+    segment_count: int
 
     @property
     def accepted(self) -> bool:

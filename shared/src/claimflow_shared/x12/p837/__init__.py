@@ -1,0 +1,38 @@
+"""837P (005010X222A1) professional claims: streaming reader, loop checks and claim mapping."""
+
+from claimflow_shared.x12.p837.handler import professional_837
+from claimflow_shared.x12.p837.models import (
+    Address,
+    Batch,
+    BillingProvider,
+    ClaimRead,
+    Demographics,
+    Diagnosis,
+    Payer,
+    Person,
+    PersonName,
+    ProfessionalClaim,
+    ServiceLine,
+    ServicePeriod,
+    Subscriber,
+)
+from claimflow_shared.x12.p837.reader import Event837, Professional837Reader
+
+__all__ = [
+    "Address",
+    "Batch",
+    "BillingProvider",
+    "ClaimRead",
+    "Demographics",
+    "Diagnosis",
+    "Event837",
+    "Payer",
+    "Person",
+    "PersonName",
+    "ProfessionalClaim",
+    "Professional837Reader",
+    "ServiceLine",
+    "ServicePeriod",
+    "Subscriber",
+    "professional_837",
+]
