@@ -8,8 +8,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
@@ -24,20 +23,13 @@ from claimflow_shared.auth.keys import Role
 from claimflow_shared.bus import EventBus
 from claimflow_shared.bus.memory import MemoryBus
 from claimflow_shared.http.app import build_app
+from claimflow_shared.http.probes import QuietServer
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings, database_url_for
 from claimflow_shared.worker import Worker
 
 log = logging.getLogger("claimflow")
 DEMO_TENANT = "demo"
-
-
-class _Server(uvicorn.Server):
-    """A uvicorn server that leaves signal handling to the embedded runner."""
-
-    @contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        yield
 
 
 def start_private_postgres(data_dir: Path) -> str:
@@ -128,7 +120,7 @@ async def serve(settings: dict[str, ServiceSettings], *, stop: asyncio.Event) ->
     """Run every service's API and worker on one in-process bus until ``stop`` is set."""
     system = EmbeddedSystem(settings)
     servers = [
-        _Server(
+        QuietServer(
             uvicorn.Config(
                 app,
                 host=settings[name].host,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,13 @@ WORKER_MODULES = {
     "prior-auth": "prior_auth.worker",
     "notifications": "notifications.worker",
 }
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def worker_env(
@@ -38,6 +46,7 @@ def worker_env(
             f"{prefix}KAFKA_NAMESPACE": namespace,
             f"{prefix}OUTBOX_POLL_SECONDS": "0.02",
             f"{prefix}LOG_LEVEL": "INFO",
+            f"{prefix}METRICS_PORT": str(free_port()),
             "CLAIMFLOW_SPANS_FILE": str(spans),
         }
     )
@@ -65,6 +74,12 @@ class WorkerProcess:
                 start_new_session=True,
             )
         return self
+
+    @property
+    def probe_url(self) -> str:
+        """Where the worker serves /health, /ready and /metrics."""
+        prefix = str(definition(self.service).settings_type.model_config.get("env_prefix", ""))
+        return f"http://127.0.0.1:{self.env[prefix + 'METRICS_PORT']}"
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no commit."""

@@ -108,9 +108,12 @@ class TestKeys:
         assert await revoke(service_urls.values(), key.id) == 4
         definition = definitions()["claims"]
         app = build_app(definition, definition.settings_type(database_url=service_urls["claims"]))
-        async with app.router.lifespan_context(app), httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://claims"
-        ) as client:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://claims"
+            ) as client,
+        ):
             response = await client.post(
                 "/v1/claims",
                 json=claim_body(),

@@ -32,7 +32,6 @@ async def system(
 
 async def claims_client(embedded: EmbeddedSystem) -> httpx.AsyncClient:
     app = embedded.apps["claims"]
-    app.state.runtime = embedded.runtimes["claims"]
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://claims")
 
 

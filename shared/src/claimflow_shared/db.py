@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -57,12 +58,13 @@ class Database:
 
     async def ping(self) -> bool:
         """Whether the database answers a trivial query."""
-        try:
-            async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception:
-            return False
-        return True
+        with suppress_instrumentation():
+            try:
+                async with self.engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+            except Exception:
+                return False
+            return True
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -85,9 +85,12 @@ def build_runtime(
             f"{definition.name}: no database configured "
             "(DATABASE_URL or the service's own variable)"
         )
+    telemetry = setup_telemetry(definition.name, span_exporters=span_exporters)
+    database = connect(settings.database_url, pool_size=settings.database_pool_size)
+    telemetry.instrument_engine(database.engine)
     return Runtime(
         settings=settings,
-        database=connect(settings.database_url, pool_size=settings.database_pool_size),
+        database=database,
         bus=bus or build_bus(settings, client_id=definition.name),
-        telemetry=setup_telemetry(definition.name, span_exporters=span_exporters),
+        telemetry=telemetry,
     )

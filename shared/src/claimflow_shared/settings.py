@@ -35,6 +35,7 @@ class ServiceSettings(BaseSettings):
     kafka_namespace: str = ""
     host: str = "127.0.0.1"
     port: int = 0
+    metrics_port: int = 0
     max_body_bytes: int = 5 * 1024 * 1024
     log_level: str = "INFO"
     consumer_max_attempts: int = 4

@@ -8,11 +8,13 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from opentelemetry import context as otel_context
 from opentelemetry import metrics, trace
 from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import (
@@ -21,6 +23,11 @@ from opentelemetry.sdk.trace.export import (
     SpanExporter,
     SpanExportResult,
 )
+
+from claimflow_shared.observability.metrics import PlatformMetrics
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 SPANS_FILE_ENV = "CLAIMFLOW_SPANS_FILE"
 
@@ -34,6 +41,23 @@ class Telemetry:
     meter_provider: MeterProvider
     tracer: trace.Tracer
     meter: metrics.Meter
+    reader: InMemoryMetricReader
+    metrics: PlatformMetrics
+
+    def instrument_engine(self, engine: AsyncEngine) -> None:
+        """Trace every statement on ``engine`` with this service's tracer (DB semconv)."""
+        from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+
+        usage = self.meter.create_up_down_counter(
+            "db.client.connections.usage",
+            unit="connections",
+            description="Connections in use or idle in the pool",
+        )
+        EngineTracer(  # type: ignore[no-untyped-call]
+            self.tracer_provider.get_tracer("opentelemetry.instrumentation.sqlalchemy"),
+            engine.sync_engine,
+            usage,
+        )
 
     def shutdown(self) -> None:
         """Flush and stop the exporters."""
@@ -53,13 +77,17 @@ def setup_telemetry(service_name: str, *, span_exporters: Sequence[SpanExporter]
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    meter_provider = MeterProvider(resource=resource)
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
+    meter = meter_provider.get_meter("claimflow")
     return Telemetry(
         service_name=service_name,
         tracer_provider=tracer_provider,
         meter_provider=meter_provider,
         tracer=tracer_provider.get_tracer("claimflow"),
-        meter=meter_provider.get_meter("claimflow"),
+        meter=meter,
+        reader=reader,
+        metrics=PlatformMetrics(meter),
     )
 
 

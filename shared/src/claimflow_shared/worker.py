@@ -40,6 +40,7 @@ class Worker:
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_seconds,
             keep_published=_kept_for_replay(settings),
+            metrics=runtime.telemetry.metrics,
         )
         return cls(runtime, definition.consumers(runtime), relay)
 
@@ -51,8 +52,23 @@ class Worker:
             log.info("replayed %d kept outbox events onto the in-process bus", replayed)
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(self.relay.run(), name="outbox-relay")
+            tasks.create_task(self._observe(), name="observe")
             for consumer in self.consumers:
                 tasks.create_task(consumer.run(), name=f"consumer-{consumer.name}")
+
+    async def _observe(self, every: float = 5.0) -> None:
+        """Refresh the gauges that need a query or the bus: outbox backlog, consumer lag."""
+        metrics = self.runtime.telemetry.metrics
+        while True:
+            try:
+                await self.relay.observe_backlog()
+            except Exception as exc:
+                log.debug("backlog not observed: %s", exc)
+            metrics.consumer_lag.replace(
+                ({"consumer_group": g, "topic": t, "partition": str(p)}, lag)
+                for (g, t, p), lag in self.runtime.bus.lag().items()
+            )
+            await asyncio.sleep(every)
 
 
 def _kept_for_replay(settings: ServiceSettings) -> timedelta | None:
@@ -105,10 +121,21 @@ async def serve_worker(
         loop.add_signal_handler(sig, lambda: task.cancel() if task else None)
     await runtime.bus.start()
     log.info("%s worker started (bus=%s)", definition.name, runtime.settings.bus)
+    probes = None
+    if runtime.settings.metrics_port:
+        from claimflow_shared.http.probes import probe_server
+
+        probes = probe_server(
+            runtime, host=runtime.settings.host, port=runtime.settings.metrics_port
+        )
+        probing = asyncio.create_task(probes.serve(), name="probes")
     try:
         await worker.run()
     except asyncio.CancelledError:
         log.info("%s worker stopping", definition.name)
     finally:
+        if probes is not None:
+            probes.should_exit = True
+            await probing
         await runtime.bus.stop()
         await runtime.close()

@@ -66,6 +66,10 @@ class EventBus(Protocol):
 
     async def read_all(self, topic: str) -> list[Message]: ...
 
+    def lag(self) -> dict[tuple[str, str, int], int]:
+        """Records behind the end of each partition, by (group, topic, partition)."""
+        ...
+
 
 def dlq_topic(topic: str) -> str:
     """The dead-letter topic beside ``topic``."""

@@ -44,6 +44,7 @@ class KafkaBus:
         self._redelivery_delay = redelivery_delay
         self._max_poll_records = max_poll_records
         self._producer: AIOKafkaProducer | None = None
+        self._lag: dict[tuple[str, str, int], int] = {}
         self._producer_lock = asyncio.Lock()
 
     async def start(self) -> None:
@@ -107,6 +108,10 @@ class KafkaBus:
             await admin.close()
         return True
 
+    def lag(self) -> dict[tuple[str, str, int], int]:
+        """Lag per (group, topic, partition) as of each group's last fetch."""
+        return dict(self._lag)
+
     async def read_all(self, topic: str) -> list[Message]:
         """Every record currently on ``topic``, read without a group."""
         consumer = AIOKafkaConsumer(
@@ -168,10 +173,18 @@ class KafkaBus:
                         for tp, records in batch.items()
                     )
                 )
+                self._note_lag(consumer, group, batch)
                 if not all(results):
                     await asyncio.sleep(self._redelivery_delay)
         finally:
             await consumer.stop()
+
+    def _note_lag(self, consumer: AIOKafkaConsumer, group: str, batch: dict[Any, Any]) -> None:
+        for tp, records in batch.items():
+            highwater = consumer.highwater(tp)
+            if highwater is not None and records:
+                topic = tp.topic.removeprefix(self._ns)
+                self._lag[(group, topic, tp.partition)] = highwater - records[-1].offset - 1
 
 
 async def _drain(

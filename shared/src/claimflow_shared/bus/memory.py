@@ -64,6 +64,13 @@ class MemoryBus:
         """Always reachable."""
         return True
 
+    def lag(self) -> dict[tuple[str, str, int], int]:
+        """How far each consuming group is behind each partition."""
+        return {
+            (group, topic, number): len(self._topic(topic)[number].records) - offset
+            for (group, topic, number), offset in self._offsets.items()
+        }
+
     async def read_all(self, topic: str) -> list[Message]:
         """Every record of a topic, partition by partition."""
         return [m for p in self._topic(topic) for m in p.records]

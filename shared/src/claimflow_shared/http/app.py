@@ -6,13 +6,15 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from claimflow_shared.bus import EventBus
 from claimflow_shared.errors import install_error_handlers
 from claimflow_shared.http.limits import BodySizeLimit
 from claimflow_shared.http.tracing import ServerSpans
+from claimflow_shared.observability.prometheus import CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE
+from claimflow_shared.observability.prometheus import render_prometheus
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings
 
@@ -39,6 +41,16 @@ async def ready(request: Request) -> JSONResponse:
         status_code=200 if healthy else 503,
         headers={} if healthy else {"Retry-After": "5"},
     )
+
+
+@health.get(
+    "/metrics", summary="Prometheus metrics of this service", response_class=PlainTextResponse
+)
+async def prometheus_metrics(request: Request) -> PlainTextResponse:
+    """The service's OpenTelemetry metrics in the Prometheus text format."""
+    runtime: Runtime = request.app.state.runtime
+    text = render_prometheus(runtime.telemetry.reader, service=runtime.telemetry.service_name)
+    return PlainTextResponse(text, media_type=PROMETHEUS_CONTENT_TYPE)
 
 
 def build_app(
@@ -70,6 +82,8 @@ def build_app(
         version="1.0.0",
         lifespan=lifespan,
     )
+    if runtime is not None:
+        app.state.runtime = runtime
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
     app.add_middleware(ServerSpans)

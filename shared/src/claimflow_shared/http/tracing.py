@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from opentelemetry.trace import SpanKind, Status, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,7 +17,7 @@ class ServerSpans:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in ("/health", "/ready"):
+        if scope["type"] != "http" or scope["path"] in ("/health", "/ready", "/metrics"):
             await self.app(scope, receive, send)
             return
         runtime = getattr(scope["app"].state, "runtime", None)
@@ -42,13 +44,21 @@ class ServerSpans:
                     status_code = message["status"]
                 await send(message)
 
+            started = time.perf_counter()
             try:
                 await self.app(scope, receive, sending)
             finally:
-                route = getattr(scope.get("route"), "path", None)
-                if route:
-                    span.update_name(f"{method} {route}")
-                    span.set_attribute("http.route", route)
+                route = getattr(scope.get("route"), "path", None) or "unmatched"
+                span.update_name(f"{method} {route}")
+                span.set_attribute("http.route", route)
                 span.set_attribute("http.response.status_code", status_code)
                 if status_code >= 500:
                     span.set_status(Status(StatusCode.ERROR))
+                runtime.telemetry.metrics.http_duration.record(
+                    time.perf_counter() - started,
+                    {
+                        "http.request.method": method,
+                        "http.route": route,
+                        "http.response.status_code": status_code,
+                    },
+                )

@@ -18,6 +18,7 @@ from claimflow_shared.db import Database
 from claimflow_shared.errors import is_connection_error
 from claimflow_shared.events import REGISTRY, Envelope, Event, MalformedEvent
 from claimflow_shared.messaging import inbox, outbox
+from claimflow_shared.observability.metrics import PlatformMetrics
 from claimflow_shared.runtime import Runtime
 from claimflow_shared.telemetry import context_from_headers
 
@@ -71,6 +72,7 @@ class EventConsumer:
         backoff: float = 0.2,
         on_committed: Callable[[], None] | None = None,
         before_commit: Callable[[Envelope], Awaitable[None]] | None = None,
+        metrics: PlatformMetrics | None = None,
     ) -> None:
         self.name = name
         self.topics = list(topics)
@@ -82,6 +84,7 @@ class EventConsumer:
         self._backoff = backoff
         self._on_committed = on_committed
         self.before_commit = before_commit
+        self._metrics = metrics
 
     async def run(self) -> None:
         """Consume until cancelled."""
@@ -125,6 +128,7 @@ class EventConsumer:
                         await self.before_commit(envelope)
                 if self._on_committed is not None:
                     self._on_committed()
+                self._count("consumed", envelope.type)
                 return
             except MalformedEvent as exc:
                 span.set_status(Status(StatusCode.ERROR, str(exc)))
@@ -134,6 +138,7 @@ class EventConsumer:
                 raise
             except Exception as exc:
                 span.record_exception(exc)
+                self._count("failed", envelope.type)
                 if is_connection_error(exc):
                     span.set_status(Status(StatusCode.ERROR, "database unavailable"))
                     raise
@@ -146,8 +151,15 @@ class EventConsumer:
                 )
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
+    def _count(self, what: str, event_type: str) -> None:
+        if self._metrics is not None:
+            counter = self._metrics.consumed if what == "consumed" else self._metrics.failed
+            counter.add(1, {"event_type": event_type, "consumer_group": self.name})
+
     async def _dead_letter(self, message: Message, exc: BaseException, *, attempts: int) -> None:
         """Park the message on ``<topic>.dlq`` with the error in its headers."""
+        if self._metrics is not None:
+            self._metrics.dead_letters.add(1, {"topic": message.topic})
         log.error("%s: dead-lettering %s@%s: %s", self.name, message.topic, message.offset, exc)
         extra = {
             "dlq-error": str(exc)[:1000],
@@ -190,4 +202,5 @@ def consumer_for(runtime: Runtime, *, name: str, handlers: Mapping[str, Handler]
         topics=topics,
         max_attempts=runtime.settings.consumer_max_attempts,
         backoff=runtime.settings.consumer_backoff_seconds,
+        metrics=runtime.telemetry.metrics,
     )

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from claimflow_shared.bus import EventBus, Message
 from claimflow_shared.db import Database
 from claimflow_shared.events import Envelope, Event
 from claimflow_shared.messaging.models import OutboxRecord
+from claimflow_shared.observability.metrics import PlatformMetrics
 from claimflow_shared.telemetry import context_from_headers, current_trace_headers
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 0.05,
         keep_published: timedelta | None = None,
+        metrics: PlatformMetrics | None = None,
     ) -> None:
         self._database = database
         self._bus = bus
@@ -63,6 +66,7 @@ class OutboxRelay:
         self._poll_interval = poll_interval
         self._keep = keep_published
         self._wake = asyncio.Event()
+        self._metrics = metrics
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
@@ -70,29 +74,47 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publish one batch; return how many rows it moved."""
-        async with self._database.session() as session:
-            rows = (
-                await session.scalars(
-                    select(OutboxRecord)
-                    .where(OutboxRecord.published_at.is_(None))
-                    .order_by(OutboxRecord.id)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            if not rows:
-                return 0
-            await self._bus.publish([self._message(row) for row in rows])
-            ids = [row.id for row in rows]
-            if self._keep is None:
-                await session.execute(delete(OutboxRecord).where(OutboxRecord.id.in_(ids)))
-            else:
-                await session.execute(
-                    update(OutboxRecord)
-                    .where(OutboxRecord.id.in_(ids))
-                    .values(published_at=func.now())
-                )
-        return len(rows)
+        with suppress_instrumentation():
+            async with self._database.session() as session:
+                rows = (
+                    await session.scalars(
+                        select(OutboxRecord)
+                        .where(OutboxRecord.published_at.is_(None))
+                        .order_by(OutboxRecord.id)
+                        .limit(self._batch_size)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).all()
+                if not rows:
+                    return 0
+                await self._bus.publish([self._message(row) for row in rows])
+                self._count_published(rows)
+                ids = [row.id for row in rows]
+                if self._keep is None:
+                    await session.execute(delete(OutboxRecord).where(OutboxRecord.id.in_(ids)))
+                else:
+                    await session.execute(
+                        update(OutboxRecord)
+                        .where(OutboxRecord.id.in_(ids))
+                        .values(published_at=func.now())
+                    )
+            return len(rows)
+
+    def _count_published(self, rows: Sequence[OutboxRecord]) -> None:
+        if self._metrics is None:
+            return
+        for row in rows:
+            self._metrics.published.add(1, {"event_type": row.event_type})
+
+    async def observe_backlog(self) -> None:
+        """Refresh the backlog gauges (unpublished rows, age of the oldest)."""
+        with suppress_instrumentation():
+            if self._metrics is None:
+                return
+            async with self._database.session() as session:
+                count, age = await backlog(session)
+            self._metrics.outbox_backlog.set(count)
+            self._metrics.outbox_oldest_age.set(age)
 
     def _message(self, row: OutboxRecord) -> Message:
         headers = {k: v for k, v in row.headers}
