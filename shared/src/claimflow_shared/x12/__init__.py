@@ -7,7 +7,16 @@ Layers
                 handler registered for its GS01, ST01 and implementation convention.
     ack999      the 999 (005010X231A1) and, when due, a TA1 in the same reply interchange.
     p837        the 837P (005010X222A1) handler: loop structure, guide rules, claim mapping;
-                `Professional837Reader` streams `ClaimRead` and `TransactionSetClosed` events.
+                `Professional837Reader` streams `ClaimRead` and `TransactionSetClosed` events;
+                `ClaimAcknowledger` + `render_277ca` answer each claim with a 277CA (X214).
+
+Using it (the claims endpoint)
+    reader, acks = Professional837Reader(), ClaimAcknowledger()
+    for event in reader.read(body_or_stream):      # or reader.feed(chunk) ... reader.close()
+        acks.add(event)                             # stage ClaimRead; drop a rejected set's
+    render_999(reader.acknowledgment, ControlNumbers(...), sent_at=now)
+    render_277ca(acks.batches, reader.acknowledgment, ControlNumbers(...), sent_at=now, ...)
+    The same verdicts are plain data (InterchangeAck, BatchAcknowledgment) for a JSON answer.
 
 Decisions
     * No ISA, an ISA too short to read, or delimiters that collide: `UnreadableInterchangeError`
@@ -38,6 +47,11 @@ Decisions
       (NPI check digit, CLM02 not equal to the sum of SV102, SV107 pointing past the HI codes,
       ICD-9 qualifiers for services from 2015-10-01) leave the 999 clean and reject the claim
       in the 277CA only, as clearinghouse front-end edits do.
+
+277CA
+    One 277 transaction set per accepted 837 transaction set, all in one reply interchange:
+    the 277CA's information receiver and trace (1000A submitter, BHT03) belong to the 837 set,
+    and sets may come from different submitters. A set rejected by the 999 gets no 277CA.
 
 Lenient where clearinghouses are (noted in the 999, nothing rejected)
     * GS08/ST03 of the X222 family (X222, X222A1, X222A2) are all read as 837P.

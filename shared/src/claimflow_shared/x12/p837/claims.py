@@ -341,7 +341,7 @@ class ClaimsMixin(HandlerBase):
             else:
                 self._period(elements, position, form, "")
             return
-        if line.period is not None:
+        if line.has_date:
             self._issue(
                 "DTP",
                 position,
@@ -350,6 +350,7 @@ class ClaimsMixin(HandlerBase):
                 status_code="187",
             )
             return
+        line.has_date = True
         line.period = self._period(elements, position, form, "187")
 
     def _line_ref(self, elements: list[str], position: int) -> None:
@@ -391,12 +392,12 @@ class ClaimsMixin(HandlerBase):
                 status_code="454",
                 loop="2400",
             )
-        if line.period is None:
+        if not line.has_date:
             self._issue(
                 "DTP",
                 position,
                 SegmentCode.REQUIRED_MISSING,
-                "loop 2400 lacks a valid DTP*472 date of service",
+                "loop 2400 lacks its required DTP*472 date of service",
                 status_code="187",
                 loop="2400",
             )

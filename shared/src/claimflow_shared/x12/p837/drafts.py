@@ -72,12 +72,24 @@ class ScopeDraft:
 class ProviderDraft(ScopeDraft):
     """The 2000A billing provider level with its 2010AA name loop."""
 
-    __slots__ = ("name", "npi", "tax_id", "tax_qualifier", "taxonomy", "has_name", "frozen")
+    __slots__ = (
+        "name",
+        "first_name",
+        "entity_type",
+        "npi",
+        "tax_id",
+        "tax_qualifier",
+        "taxonomy",
+        "has_name",
+        "frozen",
+    )
 
     def __init__(self, hl_id: str, child_code: str, position: int) -> None:
         """Open the billing provider level."""
         super().__init__(hl_id, child_code, position)
         self.name = ""
+        self.first_name: str | None = None
+        self.entity_type = "2"
         self.npi: str | None = None
         self.tax_id: str | None = None
         self.tax_qualifier: str | None = None
@@ -89,7 +101,13 @@ class ProviderDraft(ScopeDraft):
         """Return the billing provider, built once and shared by its claims."""
         if self.frozen is None:
             self.frozen = BillingProvider(
-                self.npi, self.tax_id, self.tax_qualifier, self.name, self.taxonomy
+                self.npi,
+                self.tax_id,
+                self.tax_qualifier,
+                self.name,
+                self.taxonomy,
+                self.entity_type,
+                self.first_name,
             )
         return self.frozen
 
@@ -220,6 +238,7 @@ class LineDraft:
         "authorizations",
         "control_number",
         "has_service",
+        "has_date",
         "position",
     )
 
@@ -239,6 +258,7 @@ class LineDraft:
         self.authorizations: list[str] = []
         self.control_number: str | None = None
         self.has_service = False
+        self.has_date = False
         self.position = position
 
     def freeze(self) -> ServiceLine:

@@ -51,13 +51,18 @@ class ServiceLine(NamedTuple):
 
 
 class BillingProvider(NamedTuple):
-    """The 2010AA billing provider: NPI, tax id (REF*EI or REF*SY), name and taxonomy."""
+    """The 2010AA billing provider: NPI, tax id (REF*EI or REF*SY), name and taxonomy.
+
+    `entity_type` is NM102 (1 person, 2 organisation); `name` is NM103, `first_name` NM104.
+    """
 
     npi: str | None
     tax_id: str | None
     tax_id_qualifier: str | None
     name: str
     taxonomy: str | None
+    entity_type: str = "2"
+    first_name: str | None = None
 
 
 class Payer(NamedTuple):

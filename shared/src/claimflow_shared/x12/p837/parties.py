@@ -230,8 +230,9 @@ class PartiesMixin(HandlerBase):
         provider = self._provider
         assert provider is not None
         provider.has_name = True
-        first = at(elements, 4)
-        provider.name = f"{at(elements, 3)}, {first}" if first else at(elements, 3)
+        provider.entity_type = at(elements, 2) or "2"
+        provider.name = at(elements, 3)
+        provider.first_name = at(elements, 4) or None
         provider.npi = self._npi(elements, position, "85")
 
     def _npi(self, elements: list[str], position: int, entity: str) -> str | None:
