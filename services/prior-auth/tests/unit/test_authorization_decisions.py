@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+
 from prior_auth.authorizations.decisions import PayerDecision
 from prior_auth.authorizations.lines import ApprovedLine, RequestedLine
 from prior_auth.authorizations.state import AuthorizationState

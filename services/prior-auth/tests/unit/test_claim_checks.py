@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from prior_auth.authorizations.lines import ApprovedLine, RequestedLine
 from prior_auth.authorizations.status import AuthorizationStatus
 from prior_auth.claim_checks.decide import (

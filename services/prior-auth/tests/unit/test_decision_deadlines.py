@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from prior_auth.authorizations.deadlines import (
     DeadlinePolicy,
     DecisionClock,
