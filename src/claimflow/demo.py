@@ -1,4 +1,4 @@
-"""A small demo code set and authorization rule, written by the project for `make run`.
+"""A small demo code set, authorization rule and simulated payer, written for `make run`.
 
 CPT codes appear without descriptors: CPT descriptors are AMA copyright and never shipped.
 """
@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from code_catalog.codes.models import Code, Release
-from prior_auth.authorizations.models import Requirement
+from prior_auth.payers.models import PayerSettings, SimulatorProfile
+from prior_auth.payers.schemas import PayerSettingsIn, SimulatorProfileIn
+from prior_auth.requirements.models import Requirement
 
 DEMO_PAYER = "DEMO-PAYER"
 START = date(2025, 1, 1)
@@ -27,6 +29,15 @@ DEMO_CODES: tuple[tuple[str, str, str, str], ...] = (
     ("icd10cm", "J101", "Flu due to other identified virus", "Influenza with respiratory signs"),
     ("icd10cm", "M2351", "Chronic instability of knee", "Chronic instability of knee, right"),
     ("icd10cm", "E119", "Type 2 diabetes w/o complications", "Type 2 diabetes mellitus"),
+)
+
+DEMO_PAYER_SETTINGS = PayerSettingsIn(time_zone="America/New_York", pause_while_pended=True)
+DEMO_SIMULATOR = SimulatorProfileIn(
+    gold_card_codes=["E0114"],
+    denied_codes={"E0100": "Cane: not medically necessary without a documented gait assessment"},
+    approve_after_seconds=5,
+    pend_after_seconds=5,
+    deny_after_seconds=5,
 )
 
 
@@ -54,10 +65,20 @@ async def seed_catalog(session: AsyncSession) -> int:
 
 
 async def seed_prior_auth(session: AsyncSession) -> int:
-    """Make durable medical equipment (E0100–E0999) need authorization at the demo payer."""
-    if await session.scalar(select(Requirement.id).where(Requirement.payer_id == DEMO_PAYER)):
-        return 0
-    session.add(
-        Requirement(payer_id=DEMO_PAYER, code_from="E0100", code_to="E0999", effective_from=START)
-    )
-    return 1
+    """Make durable medical equipment (E0100–E0999) need authorization at the demo payer, give
+    the payer its deadline policy and a simulator profile; add only what is missing."""
+    added = 0
+    if not await session.scalar(select(Requirement.id).where(Requirement.payer_id == DEMO_PAYER)):
+        session.add(
+            Requirement(
+                payer_id=DEMO_PAYER, code_from="E0100", code_to="E0999", effective_from=START
+            )
+        )
+        added += 1
+    if await session.get(PayerSettings, DEMO_PAYER) is None:
+        session.add(PayerSettings(payer_id=DEMO_PAYER, **DEMO_PAYER_SETTINGS.model_dump()))
+        added += 1
+    if await session.get(SimulatorProfile, DEMO_PAYER) is None:
+        session.add(SimulatorProfile(payer_id=DEMO_PAYER, **DEMO_SIMULATOR.model_dump()))
+        added += 1
+    return added

@@ -1,17 +1,39 @@
 """Settings of the prior-auth service (env prefix ``PRIORAUTH_``)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import ClassVar
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from claimflow_shared.settings import ServiceSettings
 
 
+def utc_now() -> datetime:
+    """The current instant, timezone-aware."""
+    return datetime.now(UTC)
+
+
 class PriorAuthSettings(ServiceSettings):
-    """Prior-auth service settings."""
+    """Prior-auth service settings.
+
+    ``clock`` is not read from the environment: tests pass a callable to move time, and the
+    API, the deadline scheduler and the simulator all read time through it.
+    """
 
     model_config = SettingsConfigDict(env_prefix="PRIORAUTH_", extra="ignore")
 
     service_name: ClassVar[str] = "prior-auth"
     default_database: ClassVar[str] = "priorauth"
     default_port: ClassVar[int] = 8003
+
+    clock: Callable[[], datetime] = Field(default=utc_now, exclude=True)
+    default_time_zone: str = "UTC"
+    deadline_poll_seconds: float = 30.0
+    deadline_batch_size: int = 200
+    simulator: bool = False
+    simulator_poll_seconds: float = 2.0
+    simulator_batch_size: int = 50

@@ -1,56 +1,66 @@
-"""The authorization check of submitted claims (thin first version: requirement lookup)."""
+"""Consumers: check submitted claims, give back units of rejected claims, and re-check the
+claims waiting on an authorization when the payer decides it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from claimflow_shared.events.contracts import ClaimAuthorizationCheckCompleted, ClaimSubmitted
-from claimflow_shared.events.contracts.claims import SubmittedLine
-from claimflow_shared.events.contracts.priorauth import LineAuthorization
+from claimflow_shared.events.contracts import (
+    AuthorizationStatusChanged,
+    ClaimStatusChanged,
+    ClaimSubmitted,
+)
 from claimflow_shared.messaging.consumer import Handler, HandlerContext
-from prior_auth.authorizations.models import Requirement
+from prior_auth.authorizations.repository import AuthorizationRepository
+from prior_auth.authorizations.status import Action
+from prior_auth.claim_checks import service
+
+REJECTED = "rejected"
 
 
-async def _requirements(session: AsyncSession, payer_id: str) -> list[Requirement]:
-    rows = await session.scalars(select(Requirement).where(Requirement.payer_id == payer_id))
-    return list(rows.all())
+def claim_handlers(clock: Callable[[], datetime]) -> dict[str, Handler]:
+    """The handlers of claims' events, reading time from the clock."""
 
+    async def on_claim_submitted(ctx: HandlerContext, event: ClaimSubmitted) -> None:
+        """Answer, per line, whether an authorization is required and covers it."""
+        ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
+        ctx.publish(await service.check_submitted(session=ctx.session, event=event, now=clock()))
 
-def _check(line: SubmittedLine, rules: list[Requirement]) -> LineAuthorization:
-    on = line.service_date_from
-    for rule in rules:
-        active = rule.effective_from <= on and (
-            rule.effective_to is None or on <= rule.effective_to
+    async def on_claim_status_changed(ctx: HandlerContext, event: ClaimStatusChanged) -> None:
+        """Give back the units of a claim the claims service rejected."""
+        if event.to_status != REJECTED:
+            return
+        ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
+        await service.release(
+            session=ctx.session, claim_id=event.claim_id, reason="claim_rejected", now=clock()
         )
-        if (
-            active
-            and len(rule.code_from) == len(line.code)
-            and rule.code_from <= line.code <= rule.code_to
+
+    return {
+        ClaimSubmitted.type: on_claim_submitted,
+        ClaimStatusChanged.type: on_claim_status_changed,
+    }
+
+
+def recheck_handlers(clock: Callable[[], datetime]) -> dict[str, Handler]:
+    """The handler of prior-auth's own decisions, reading time from the clock."""
+
+    async def on_authorization_decided(
+        ctx: HandlerContext, event: AuthorizationStatusChanged
+    ) -> None:
+        """Re-check the patient's waiting claims after any payer decision."""
+        if event.action != Action.DECIDE.value:
+            return
+        ctx.span.set_attribute("claimflow.authorization_id", event.authorization_id)
+        authorization = await AuthorizationRepository(ctx.session).get(
+            uuid.UUID(event.authorization_id)
+        )
+        if authorization is None:
+            return
+        for answer in await service.recheck_pending(
+            session=ctx.session, authorization=authorization, now=clock()
         ):
-            return LineAuthorization(
-                line=line.line_number,
-                status="missing",
-                rule_id=str(rule.id),
-                message=f"{line.code} needs an authorization",
-            )
-    return LineAuthorization(line=line.line_number, status="not_required")
+            ctx.publish(answer)
 
-
-async def on_claim_submitted(ctx: HandlerContext, event: ClaimSubmitted) -> None:
-    """Answer, per line, whether an authorization is required and present."""
-    ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
-    rules = await _requirements(ctx.session, event.payer_id)
-    ctx.publish(
-        ClaimAuthorizationCheckCompleted(
-            claim_id=event.claim_id,
-            tenant_id=event.tenant_id,
-            lines=[_check(line, rules) for line in event.lines],
-            checked_at=datetime.now(UTC),
-        )
-    )
-
-
-HANDLERS: dict[str, Handler] = {ClaimSubmitted.type: on_claim_submitted}
+    return {AuthorizationStatusChanged.type: on_authorization_decided}

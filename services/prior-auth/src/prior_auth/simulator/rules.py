@@ -34,6 +34,7 @@ _DECIDABLE = frozenset(
         AuthorizationStatus.IN_APPEAL,
     }
 )
+DECIDABLE_STATUSES: frozenset[AuthorizationStatus] = _DECIDABLE
 
 
 @dataclass(frozen=True, slots=True)
