@@ -44,7 +44,7 @@ def start_private_postgres(data_dir: Path) -> str:
 
 def service_settings(definition: ServiceDefinition, server_url: str) -> ServiceSettings:
     """The service's settings from its environment, on the embedded database and bus."""
-    settings = definition.settings_type(bus="memory")
+    settings = definition.settings_type(bus="memory", simulator=definition.name == "prior-auth")
     if not settings.database_url:
         settings.database_url = database_url_for(server_url, settings.default_database)
     return settings
