@@ -193,3 +193,7 @@ def dlq_replay(
 def main() -> None:
     """Entry point of the `claimflow` script."""
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""End-to-end claims pipeline on real PostgreSQL and Kafka, every service in its own processes.
+
+Throughput: claims/s from HTTP submission to the final ClaimStatusChanged, 5 lines per claim,
+offered as fast as the API takes them. Latency: p50/p95/p99 from submission to final status at
+a steady offered rate. Memory: RSS of each process idle and under load.
+
+    python bench/e2e_pipeline.py [--seconds 60] [--rate 200] [--workers 1] [--concurrency 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from typing import Any
+
+import httpx
+import orjson
+from aiokafka import AIOKafkaConsumer
+
+from bench.harness import System, running_system, write_result
+
+FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
+CODES = ["G0008", "J1100", "99213", "99214", "A0428"]
+
+
+def claim(i: int) -> dict[str, Any]:
+    """A five-line claim for synthetic patient ``i``."""
+    lines = [{"code": code, "units": 1, "charge": "20.00", "service_date": "2025-10-01"}
+             for code in CODES]
+    return {"payer_id": "DEMO-PAYER", "billing_npi": "1234567893",
+            "patient_ref": f"BENCH-{i:08d}", "place_of_service": "11",
+            "diagnosis_codes": ["J101"], "lines": lines, "total_charge": "100.00"}
+
+
+class Finals:
+    """Follows claims.events and notes when each claim reached a final status."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.at: dict[str, float] = {}
+        self.ready = asyncio.Event()
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(f"{self.system.namespace}claims.events",
+                                    bootstrap_servers=self.system.bootstrap,
+                                    auto_offset_reset="latest", group_id=None)
+        await consumer.start()
+        try:
+            await consumer.seek_to_end()
+            self.ready.set()
+            while True:
+                batch = await consumer.getmany(timeout_ms=200)
+                now = time.monotonic()
+                for records in batch.values():
+                    for record in records:
+                        headers = dict(record.headers)
+                        if headers.get("ce_type") != b"claims.claim.status_changed.v1":
+                            continue
+                        data = orjson.loads(record.value)
+                        if data["to_status"] in FINAL:
+                            self.at.setdefault(data["claim_id"], now)
+        finally:
+            await consumer.stop()
+
+
+async def submit(client: httpx.AsyncClient, key: str, i: int, sent: dict[str, float]) -> None:
+    started = time.monotonic()
+    response = await client.post("/v1/claims", json=claim(i), headers={"X-API-Key": key})
+    if response.status_code == 202:
+        sent[response.json()["claim_id"]] = started
+
+
+async def closed_loop(system: System, seconds: float, concurrency: int) -> dict[str, float]:
+    """Submit as fast as ``concurrency`` clients can for ``seconds``."""
+    sent: dict[str, float] = {}
+    deadline = time.monotonic() + seconds
+    counter = iter(range(10**9))
+    limits = httpx.Limits(max_connections=concurrency)
+    async with httpx.AsyncClient(base_url=system.api, limits=limits, timeout=30) as client:
+        async def loop() -> None:
+            while time.monotonic() < deadline:
+                await submit(client, system.key, next(counter), sent)
+
+        await asyncio.gather(*(loop() for _ in range(concurrency)))
+    return sent
+
+
+async def open_loop(system: System, seconds: float, rate: float) -> dict[str, float]:
+    """Submit at a steady ``rate`` per second for ``seconds``."""
+    sent: dict[str, float] = {}
+    tasks: list[asyncio.Task[None]] = []
+    limits = httpx.Limits(max_connections=256)
+    async with httpx.AsyncClient(base_url=system.api, limits=limits, timeout=30) as client:
+        start = time.monotonic()
+        for i in range(int(seconds * rate)):
+            delay = start + i / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(submit(client, system.key, i, sent)))
+        await asyncio.gather(*tasks)
+    return sent
+
+
+async def drain(finals: Finals, sent: dict[str, float], timeout: float) -> None:
+    """Wait until every submitted claim is final or ``timeout`` passes."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and any(c not in finals.at for c in sent):
+        await asyncio.sleep(0.2)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0–100) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+async def measure(args: argparse.Namespace) -> dict[str, Any]:
+    async with running_system(workers_per_service=args.workers) as system:
+        finals = Finals(system)
+        follower = asyncio.create_task(finals.run())
+        await finals.ready.wait()
+        idle = system.rss()
+        await open_loop(system, 3, 20)
+        sent = await closed_loop(system, args.seconds, args.concurrency)
+        loaded = system.rss()
+        first, last = min(sent.values()), max(sent.values())
+        await drain(finals, sent, 120)
+        done = [finals.at[c] for c in sent if c in finals.at]
+        throughput = len(done) / (max(done) - first) if done else 0.0
+        accepted_rate = len(sent) / (last - first)
+        steady = await open_loop(system, args.latency_seconds, args.rate)
+        await drain(finals, steady, 60)
+        latencies = [(finals.at[c] - t) * 1000 for c, t in steady.items() if c in finals.at]
+        follower.cancel()
+    return {
+        "workers_per_service": args.workers,
+        "throughput_seconds": args.seconds,
+        "submitted": len(sent),
+        "final": len(done),
+        "intake_claims_per_s": round(accepted_rate, 1),
+        "end_to_end_claims_per_s": round(throughput, 1),
+        "latency_rate_per_s": args.rate,
+        "latency_claims": len(steady),
+        "latency_final": len(latencies),
+        "latency_ms": {q: round(percentile(latencies, float(q[1:])), 1)
+                       for q in ("p50", "p95", "p99")} if latencies else {},
+        "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+        "rss_mb_idle": idle,
+        "rss_mb_loaded": loaded,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--latency-seconds", type=float, default=30)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--name", default="")
+    args = parser.parse_args()
+    result = asyncio.run(measure(args))
+    name = args.name or f"e2e_pipeline_w{args.workers}"
+    print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+    print(f"written to {write_result(name, result)}")
+
+
+if __name__ == "__main__":
+    main()
