@@ -6,6 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimflow_shared.x12.p837 import synthetic
 from claimflow_shared.x12.transactions import TransactionContext, TransactionType
 
 
@@ -47,35 +48,11 @@ def counting_type() -> TransactionType:
 
 
 def isa(
-    *,
-    element: str = "*",
-    repetition: str = "^",
-    component: str = ":",
-    control: str = "000000101",
-    version: str = "00501",
-    ack_requested: str = "0",
+    *, element: str = "*", repetition: str = "^", component: str = ":", control: str = "000000101"
 ) -> str:
-    """Return a fixed-width ISA segment (without its terminator)."""
-    fields = [
-        "ISA",
-        "00",
-        " " * 10,
-        "00",
-        " " * 10,
-        "ZZ",
-        "SENDER".ljust(15),
-        "ZZ",
-        "RECEIVER".ljust(15),
-        "240301",
-        "0930",
-        repetition,
-        version,
-        control,
-        ack_requested,
-        "T",
-        component,
-    ]
-    return element.join(fields)
+    """Return the synthetic fixed-width ISA with these delimiters (without its terminator)."""
+    style = synthetic.Style(element, component, repetition, segment="")
+    return synthetic.render([synthetic.isa(style, int(control))], style)
 
 
 def envelope(
@@ -91,7 +68,7 @@ def envelope(
     """Wrap transaction bodies (segment strings written with `*`) in correct envelopes."""
     out = [isa(element=element, repetition=repetition, component=component, control=control)]
     for number, bodies in enumerate(groups, start=1):
-        out.append(f"GS*HC*SENDER*RECEIVER*20240301*0930*{number}*X*005010X222A1")
+        out.append(f"GS*HC*SUB001*CLAIMFLOW01*20240201*1200*{number}*X*005010X222A1")
         for index, body in enumerate(bodies, start=1):
             st = f"{number}{index:03d}"
             out += [f"ST*837*{st}*005010X222A1", *body, f"SE*{len(body) + 2}*{st}"]

@@ -62,14 +62,16 @@ class TestEnvelopes:
         isa = segments[0]
         assert (isa[5], isa[6].strip(), isa[7], isa[8].strip()) == (
             "ZZ",
-            "RECEIVER",
+            "CLAIMFLOW01",
             "ZZ",
-            "SENDER",
+            "SUB001",
         )
         assert isa[13] == "000000042" and isa[16] == ">" and isa[9:11] == ["240302", "1405"]
         assert text.startswith("ISA|") and "~\n" in text
         gs = by_tag(segments, "GS")[0]
-        assert gs[1:4] == ["FA", "RECEIVER", "SENDER"] and gs[6] == "7" and gs[8] == "005010X231A1"
+        assert (
+            gs[1:4] == ["FA", "CLAIMFLOW01", "SUB001"] and gs[6] == "7" and gs[8] == "005010X231A1"
+        )
 
     def test_counts_are_computed_for_every_envelope(self) -> None:
         ack = verdict(envelope([[BODY, BODY], [BODY]]))
@@ -118,7 +120,7 @@ class TestErrorsInThe999:
     def test_interchange_problems_bring_a_ta1_before_the_group(self) -> None:
         data = envelope([[BODY]]).replace(b"IEA*1*000000101", b"IEA*1*000000102")
         segments = segments_of(render_999(verdict(data), ControlNumbers(1, 1), sent_at=SENT))
-        assert segments[1] == ["TA1", "000000101", "240301", "0930", "E", "001"]
+        assert segments[1] == ["TA1", "000000101", "240201", "1200", "E", "001"]
         assert segments[2][0] == "GS"
 
     def test_fatal_interchange_error_gives_a_ta1_only_reply(self) -> None:

@@ -29,7 +29,7 @@ class TestReadIsa:
 
     def test_byte_order_mark_and_leading_blank_lines_are_skipped(self) -> None:
         header, end = read_isa(b"\xef\xbb\xbf\r\n" + (isa() + "~").encode())
-        assert header.get(6) == "SENDER"
+        assert header.get(6) == "SUB001"
         assert end == 3 + 2 + 106
 
     @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ class SegmentSpec:
 
     def clean(self, elements: list[str], separator: str) -> bool:
         """Tell quickly whether the segment certainly passes every rule."""
-        return fast_check(self)(elements, separator)
+        return fast_check(self)(elements, separator) is not None
 
 
 @dataclass(frozen=True, slots=True)

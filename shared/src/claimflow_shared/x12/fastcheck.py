@@ -3,7 +3,9 @@
 The compiled function answers only "certainly clean?": it may turn down a segment the rules would
 accept (the detailed check then decides), but never accepts one they would refuse. It splits
 composites on the declared separator only, so a file using another one takes the detailed path.
-Functions are compiled on first use of a spec and kept for the life of the process.
+A clean segment gets back the components of its composites (in spec order), so the mapping does
+not split them again; a doubtful one gets None. Functions are compiled on first use of a spec and
+kept for the life of the process.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from claimflow_shared.x12.values import DECIMAL, is_date, is_time
 if TYPE_CHECKING:
     from claimflow_shared.x12.elements import Rule, SegmentSpec
 
-FastCheck = Callable[[list[str], str], bool]
+FastCheck = Callable[[list[str], str], "tuple[list[str], ...] | None"]
 _COMPILED: dict[int, FastCheck] = {}
 
 
@@ -34,22 +36,24 @@ def _compile(segment: SegmentSpec) -> FastCheck:
     lines = ["def quick(e, sep):", "    n = len(e)"]
     for rule in segment.simple:
         lines += _rule_lines(rule, f"e[{rule.position}] if n > {rule.position} else ''", names, 1)
-    for position, required, rules in segment.composites:
+    parts = []
+    for number, (position, required, rules) in enumerate(segment.composites):
         lines.append(f"    v = e[{position}] if n > {position} else ''")
+        lines.append(f"    c{number} = c = v.split(sep)")
         if required:
-            lines += ["    if not v:", "        return False"]
+            lines += ["    if not v:", "        return None"]
             depth = 1
         else:
             lines.append("    if v:")
             depth = 2
-        pad = "    " * depth
-        lines += [f"{pad}c = v.split(sep)", f"{pad}m = len(c)"]
+        lines.append(f"{'    ' * depth}m = len(c)")
         for rule in rules:
             index = (rule.component or 1) - 1
             lines += _rule_lines(rule, f"c[{index}] if m > {index} else ''", names, depth)
+        parts.append(f"c{number}")
     limit = segment.max_elements
-    lines += [f"    if n > {limit + 1} and any(e[{limit + 1}:]):", "        return False"]
-    lines.append("    return True")
+    lines += [f"    if n > {limit + 1} and any(e[{limit + 1}:]):", "        return None"]
+    lines.append(f"    return ({', '.join(parts)}{',' if parts else ''})")
     exec("\n".join(lines), names)  # noqa: S102 - source is generated from our own rule tables
     return names["quick"]  # type: ignore[return-value]
 
@@ -62,10 +66,10 @@ def _rule_lines(rule: Rule, value: str, names: dict[str, object], depth: int) ->
     if rule.codes is not None:
         names[key] = rule.codes
         test = f"v not in {key}" if rule.required else f"v and v not in {key}"
-        return lines + [f"{pad}if {test}:", f"{pad}    return False"]
+        return lines + [f"{pad}if {test}:", f"{pad}    return None"]
     bad = _bad_condition(rule, key, names)
     test = f"not v or {bad}" if rule.required else f"v and ({bad})"
-    return lines + [f"{pad}if {test}:", f"{pad}    return False"]
+    return lines + [f"{pad}if {test}:", f"{pad}    return None"]
 
 
 def _bad_condition(rule: Rule, key: str, names: dict[str, object]) -> str:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from claimflow_shared.x12.elements import check
 from claimflow_shared.x12.errors import ElementCode, SegmentCode, SegmentError, Severity
+from claimflow_shared.x12.fastcheck import fast_check
 from claimflow_shared.x12.p837 import codes as c
 from claimflow_shared.x12.p837.base import HandlerBase
 from claimflow_shared.x12.p837.drafts import ClaimDraft, LineDraft, SubscriberDraft
@@ -77,9 +78,13 @@ class ClaimsMixin(HandlerBase):
                     SegmentCode.LOOP_OVER_MAXIMUM,
                     "a subscriber level holds at most 100 claims",
                 )
-        self._check("CLM", elements, position, CLM)
+        composites = fast_check(CLM)(elements, self._split.declared)
+        if composites is None:
+            self._check("CLM", elements, position, CLM)
+            parts = self._split(at(elements, 5))
+        else:
+            parts = composites[0]
         claim.total = to_decimal(elements[2]) if len(elements) > 2 else Decimal(0)
-        parts = self._split(at(elements, 5))
         claim.place_of_service = parts[0]
         claim.frequency = parts[2] if len(parts) > 2 else ""
         if self._split.used_alternate:
@@ -171,17 +176,21 @@ class ClaimsMixin(HandlerBase):
         """Check a claim-level date: D8, or RD8 for the disability qualifiers."""
         qualifier, form = at(elements, 1), at(elements, 2)
         if form == "RD8" and qualifier not in c.CLAIM_RANGE_QUALIFIERS:
-            self._element(
-                "DTP",
-                position,
-                2,
-                ElementCode.INVALID_CODE,
-                f"DTP02 must be D8 for date qualifier {qualifier}",
-                reference="1250",
-                value=form,
-            )
+            self._single_day_only(qualifier, form, position)
             return
         self._period(elements, position, form, "")
+
+    def _single_day_only(self, qualifier: str, form: str, position: int) -> None:
+        """Record a date range (or other format) sent for a date that must be one D8 day."""
+        self._element(
+            "DTP",
+            position,
+            2,
+            ElementCode.INVALID_CODE,
+            f"DTP02 must be D8 for date qualifier {qualifier}",
+            reference="1250",
+            value=form,
+        )
 
     def _period(
         self, elements: list[str], position: int, form: str, status: str
@@ -276,12 +285,18 @@ class ClaimsMixin(HandlerBase):
             )
             return
         line.has_service = True
-        self._check("SV1", elements, position, SV1)
         count = len(elements)
-        parts = self._split(elements[1] if count > 1 else "")
-        line.qualifier = parts[0]
-        line.code = code = parts[1] if len(parts) > 1 else ""
-        line.modifiers = tuple(m for m in parts[2:6] if m)
+        composites = fast_check(SV1)(elements, self._split.declared)
+        if composites is None:
+            self._check("SV1", elements, position, SV1)
+            procedure = self._split(elements[1] if count > 1 else "")
+            pointers = self._pointers(elements[7] if count > 7 else "")
+        else:
+            procedure, listed = composites
+            pointers = tuple(map(int, filter(None, listed)))
+        line.qualifier = procedure[0]
+        line.code = code = procedure[1] if len(procedure) > 1 else ""
+        line.modifiers = tuple(m for m in procedure[2:6] if m)
         if line.qualifier == c.HCPCS_QUALIFIER and code and not c.PROCEDURE_PATTERN.fullmatch(code):
             self._element(
                 "SV1",
@@ -298,19 +313,9 @@ class ClaimsMixin(HandlerBase):
         line.basis = elements[3] if count > 3 else ""
         line.units = to_decimal(elements[4]) if count > 4 else Decimal(0)
         line.place_of_service = elements[5] or None if count > 5 else None
-        line.pointers = self._pointers(elements[7] if count > 7 else "", position)
-        if self._split.used_alternate:
-            self._noted_alternate("SV1", position, 1)
-
-    def _pointers(self, value: str, position: int) -> tuple[int, ...]:
-        """Return SV107's diagnosis pointers, noting any past the claim's diagnoses."""
-        split = self._split
-        if split.alternate is not None and split.alternate in value:
-            pointers = pointer_list(value.replace(split.alternate, split.declared), split.declared)
-        else:
-            pointers = pointer_list(value, split.declared)
+        line.pointers = pointers
         claim = self._claim
-        if claim is not None and pointers and max(pointers) > len(claim.diagnoses):
+        if pointers and claim is not None and max(pointers) > len(claim.diagnoses):
             self._business(
                 "SV1",
                 position,
@@ -318,7 +323,15 @@ class ClaimsMixin(HandlerBase):
                 "477",
                 None,
             )
-        return pointers
+        if self._split.used_alternate:
+            self._noted_alternate("SV1", position, 1)
+
+    def _pointers(self, value: str) -> tuple[int, ...]:
+        """Return the valid diagnosis pointers of an SV107 that failed the quick check."""
+        split = self._split
+        if split.alternate is not None and split.alternate in value:
+            return pointer_list(value.replace(split.alternate, split.declared), split.declared)
+        return pointer_list(value, split.declared)
 
     def _line_dtp(self, elements: list[str], position: int) -> None:
         """Read the line's date of service (DTP*472, D8 or RD8); other line dates must be D8."""
@@ -329,15 +342,7 @@ class ClaimsMixin(HandlerBase):
         form = elements[2] if count > 2 else ""
         if qualifier != c.SERVICE_DATE:
             if form != "D8":
-                self._element(
-                    "DTP",
-                    position,
-                    2,
-                    ElementCode.INVALID_CODE,
-                    f"DTP02 must be D8 for date qualifier {qualifier}",
-                    reference="1250",
-                    value=form,
-                )
+                self._single_day_only(qualifier, form, position)
             else:
                 self._period(elements, position, form, "")
             return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from claimflow_shared.x12.elements import SegmentSpec
 from claimflow_shared.x12.errors import SegmentCode, Severity
-from claimflow_shared.x12.fastcheck import fast_check
+from claimflow_shared.x12.fastcheck import FastCheck, fast_check
 from claimflow_shared.x12.p837.base import Mapper, Route, RouteTable
 from claimflow_shared.x12.p837.claims import ClaimsMixin
 from claimflow_shared.x12.p837.loops import (
@@ -15,7 +16,7 @@ from claimflow_shared.x12.p837.loops import (
     NM1_LOOPS,
     enclosing,
 )
-from claimflow_shared.x12.p837.parties import PartiesMixin, at
+from claimflow_shared.x12.p837.parties import PartiesMixin
 from claimflow_shared.x12.p837.specs import SPECS
 from claimflow_shared.x12.transactions import (
     ENVELOPE_SEGMENTS,
@@ -51,7 +52,7 @@ class Professional837Handler(PartiesMixin, ClaimsMixin):
             position += 1
             seen.add(tag)
             segment_spec, quick, mapper = route
-            if quick is not None and not quick(elements, separator):
+            if quick is not None and quick(elements, separator) is None:
                 assert segment_spec is not None
                 self._check(tag, elements, position, segment_spec)
             if mapper is not None:
@@ -109,21 +110,21 @@ class Professional837Handler(PartiesMixin, ClaimsMixin):
 
     def _on_nm1(self, elements: list[str], position: int) -> None:
         """Open the loop an NM1 qualifier names within the current level."""
-        loop = NM1_LOOPS.get(self._level, {}).get(at(elements, 1))
-        if loop is None:
-            qualifier = at(elements, 1)[:3]
+        qualifier = elements[1] if len(elements) > 1 else ""
+        opened = _nm1_routes().get(self._level, _NO_NM1).get(qualifier)
+        if opened is None:
             self._issue(
                 "NM1",
                 position,
                 SegmentCode.UNEXPECTED,
-                f"NM1*{qualifier} is not expected within loop {self._level}",
+                f"NM1*{qualifier[:3]} is not expected within loop {self._level}",
             )
             return
+        loop, segment_spec, quick, mapper = opened
         self._enter(loop, position)
-        segment_spec = SPECS.get((loop, "NM1"))
-        if segment_spec is not None:
+        if quick is not None and quick(elements, self._split.declared) is None:
+            assert segment_spec is not None
             self._check("NM1", elements, position, segment_spec)
-        mapper = _MAPPERS.get((loop, "NM1"))
         if mapper is not None:
             mapper(self, elements, position)
 
@@ -199,6 +200,7 @@ _MAPPERS: dict[tuple[str, str], Mapper] = {
 }
 
 _SELF_CHECKED = {("2400", "SV1"), ("2400", "PWK")}
+Nm1Route = tuple[str, SegmentSpec | None, FastCheck | None, Mapper | None]
 _ROUTE_TABLE: RouteTable = {}
 
 
@@ -220,6 +222,22 @@ def _routes() -> RouteTable:
                 spec = None if key in _SELF_CHECKED else SPECS.get(key)
                 table[tag] = (spec, fast_check(spec) if spec else None, _MAPPERS.get(key))
     return _ROUTE_TABLE
+
+
+_NM1_TABLE: dict[str, dict[str, Nm1Route]] = {}
+_NO_NM1: dict[str, Nm1Route] = {}
+
+
+def _nm1_routes() -> dict[str, dict[str, Nm1Route]]:
+    """Return, per level loop and NM101 qualifier, the loop it opens and that NM1's route."""
+    if not _NM1_TABLE:
+        for level, loops in NM1_LOOPS.items():
+            table = _NM1_TABLE.setdefault(level, {})
+            for qualifier, loop in loops.items():
+                spec = SPECS.get((loop, "NM1"))
+                quick = fast_check(spec) if spec else None
+                table[qualifier] = (loop, spec, quick, _MAPPERS.get((loop, "NM1")))
+    return _NM1_TABLE
 
 
 def professional_837() -> TransactionType:

@@ -19,16 +19,23 @@ from claimflow_shared.x12.values import parse_date
 _LEVELS = {"20": "2000A", "22": "2000B", "23": "2000C"}
 
 
+_PAD = [""] * 12
+
+
 def at(elements: list[str], index: int) -> str:
     """Return element index, or an empty string when the segment is shorter."""
     return elements[index] if index < len(elements) else ""
 
 
+def padded(elements: list[str], size: int) -> list[str]:
+    """Return the elements padded with empty strings up to `size` (unchanged if long enough)."""
+    return elements if len(elements) >= size else elements + _PAD[: size - len(elements)]
+
+
 def person_name(elements: list[str]) -> PersonName:
     """Return the NM103..NM107 name."""
-    return PersonName(
-        at(elements, 3), at(elements, 4) or None, at(elements, 5) or None, at(elements, 7) or None
-    )
+    e = padded(elements, 8)
+    return PersonName(e[3], e[4] or None, e[5] or None, e[7] or None)
 
 
 class PartiesMixin(HandlerBase):
@@ -96,7 +103,8 @@ class PartiesMixin(HandlerBase):
 
     def _open_level(self, code: str, elements: list[str], position: int) -> None:
         """Open the 2000A, 2000B or 2000C level an HL starts and check its parent."""
-        hl_id, parent_id, child = at(elements, 1), at(elements, 2), at(elements, 4)
+        e = padded(elements, 5)
+        hl_id, parent_id, child = e[1], e[2], e[4]
         parent: ScopeDraft | None = None
         if code == "20":
             self._provider = ProviderDraft(hl_id, child, position)
@@ -237,9 +245,10 @@ class PartiesMixin(HandlerBase):
 
     def _npi(self, elements: list[str], position: int, entity: str) -> str | None:
         """Return NM109 when NM108 is XX, noting an NPI whose check digit is wrong."""
-        if at(elements, 8) != "XX":
+        e = padded(elements, 10)
+        if e[8] != "XX":
             return None
-        npi = at(elements, 9)
+        npi = e[9]
         if c.NPI_PATTERN.fullmatch(npi) and not c.npi_check_digit_ok(npi):
             self._business(
                 "NM1",
@@ -291,17 +300,18 @@ class PartiesMixin(HandlerBase):
         subscriber = self._subscriber
         assert subscriber is not None
         subscriber.has_sbr = True
-        subscriber.responsibility = at(elements, 1)
-        subscriber.relationship = at(elements, 2) or None
-        subscriber.group_number = at(elements, 3) or None
-        subscriber.filing = at(elements, 9) or None
+        e = padded(elements, 10)
+        subscriber.responsibility = e[1]
+        subscriber.relationship = e[2] or None
+        subscriber.group_number = e[3] or None
+        subscriber.filing = e[9] or None
 
     def _nm1_subscriber(self, elements: list[str], position: int) -> None:
         """Keep the 2010BA member id and subscriber name."""
         subscriber = self._subscriber
         assert subscriber is not None
         subscriber.has_member = True
-        subscriber.member_id = at(elements, 9)
+        subscriber.member_id = elements[9] if len(elements) > 9 else ""
         subscriber.person.name = person_name(elements)
 
     def _nm1_payer(self, elements: list[str], position: int) -> None:
@@ -309,7 +319,8 @@ class PartiesMixin(HandlerBase):
         subscriber = self._subscriber
         assert subscriber is not None
         subscriber.has_payer = True
-        subscriber.payer_id, subscriber.payer_name = at(elements, 9), at(elements, 3)
+        e = padded(elements, 10)
+        subscriber.payer_id, subscriber.payer_name = e[9], e[3]
 
     def _on_pat(self, elements: list[str], position: int) -> None:
         """Keep the 2000C patient relationship to the subscriber."""
@@ -339,13 +350,15 @@ class PartiesMixin(HandlerBase):
     def _n4_person(self, elements: list[str], position: int) -> None:
         """Keep a subscriber or patient city, state, ZIP and country."""
         person = self._person()
-        person.city = at(elements, 1)
-        person.state = at(elements, 2) or None
-        person.postal_code = at(elements, 3) or None
-        person.country = at(elements, 4) or None
+        e = padded(elements, 5)
+        person.city = e[1]
+        person.state = e[2] or None
+        person.postal_code = e[3] or None
+        person.country = e[4] or None
 
     def _dmg_person(self, elements: list[str], position: int) -> None:
         """Keep a subscriber or patient birth date and gender."""
         person = self._person()
-        person.birth_date = parse_date(at(elements, 2))
-        person.gender = at(elements, 3) or None
+        e = padded(elements, 4)
+        person.birth_date = parse_date(e[2])
+        person.gender = e[3] or None

@@ -1,0 +1,240 @@
+"""Benchmark: 837P claims per second, parse + validate + map, against pyx12 and LinuxForHealth x12.
+
+Writes a synthetic 10,000-claim interchange (5 service lines per claim, 1,000 claims per ST,
+every claim valid) to a temporary folder, then reads it in a fresh process per reader:
+
+* claimflow: ``Professional837Reader`` streaming the file, every ``ClaimRead`` counted;
+* pyx12 4.0.0: ``pyx12.x12n_document`` validating the file and writing its 999;
+* LinuxForHealth x12 0.57.0: ``X12ModelReader`` building its Pydantic models, claims counted.
+
+The peers live in their own virtual environments outside the repository (``--peers``, default
+``/tmp/x12peers``), created with ``uv`` (or ``venv`` + pip) when missing; LinuxForHealth x12
+needs ``pydantic<2``. Only the read is timed (imports and interpreter start are not); each
+process reports its peak RSS (``ru_maxrss``, which includes the interpreter). The best of
+``--runs`` runs counts.
+
+Run: ``uv run python bench/x12_837p.py [--claims 10000] [--runs 3] [--skip-peers]``.
+Prints a table with ratios and writes ``bench/results/x12_837p.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from claimflow_shared.x12.p837 import synthetic
+
+RESULTS = Path(__file__).parent / "results" / "x12_837p.json"
+REPORT = "import resource, sys, time\n"
+CLAIMFLOW = (
+    REPORT
+    + """
+from claimflow_shared.x12.p837 import ClaimRead, Professional837Reader
+start = time.perf_counter()
+with open(sys.argv[1], "rb") as stream:
+    claims = sum(isinstance(e, ClaimRead) for e in Professional837Reader().read(stream))
+seconds = time.perf_counter() - start
+print(claims, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+)
+PYX12 = (
+    REPORT
+    + """
+import io, pyx12.params, pyx12.x12n_document
+start = time.perf_counter()
+ok = pyx12.x12n_document.x12n_document(pyx12.params.params(), sys.argv[1], io.StringIO(), None)
+seconds = time.perf_counter() - start
+assert ok, "pyx12 found the file invalid"
+claims = open(sys.argv[1], "rb").read().count(b"~CLM*")
+print(claims, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+)
+LFH = (
+    REPORT
+    + """
+from linuxforhealth.x12.io import X12ModelReader
+start = time.perf_counter()
+claims = 0
+with X12ModelReader(sys.argv[1]) as reader:
+    for model in reader.models():
+        for provider in model.loop_2000a:
+            for subscriber in provider.loop_2000b:
+                claims += len(subscriber.loop_2300 or [])
+                claims += sum(len(p.loop_2300 or []) for p in subscriber.loop_2000c or [])
+seconds = time.perf_counter() - start
+print(claims, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+)
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A reader to measure: its label, the venv it needs (None: this one), its requirements."""
+
+    name: str
+    label: str
+    code: str
+    venv: str | None
+    requirements: tuple[str, ...]
+    module: str
+
+
+PEERS = (
+    Peer("claimflow", "claimflow x12 (this)", CLAIMFLOW, None, (), "claimflow_shared"),
+    Peer("pyx12", "pyx12 4.0.0 x12n_document", PYX12, "pyx12", ("pyx12==4.0.0",), "pyx12"),
+    Peer(
+        "linuxforhealth",
+        "LinuxForHealth x12 0.57.0",
+        LFH,
+        "lfh",
+        ("linuxforhealth-x12==0.57.0", "pydantic<2"),
+        "linuxforhealth.x12",
+    ),
+)
+
+
+@dataclass
+class Result:
+    """The best run of one reader."""
+
+    name: str
+    label: str
+    claims: int
+    seconds: float
+    claims_per_second: float
+    peak_rss_mb: float
+    runs: list[float]
+
+
+def parse_args() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--lines", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3, help="runs of this library (peers: 1)")
+    parser.add_argument("--peer-runs", type=int, default=1)
+    parser.add_argument(
+        "--peers", type=Path, default=Path(os.environ.get("X12_PEERS", "/tmp/x12peers"))
+    )
+    parser.add_argument("--skip-peers", action="store_true")
+    return parser.parse_args()
+
+
+def python_of(peer: Peer, peers: Path) -> str:
+    """Return the interpreter for a peer, creating its virtual environment when missing."""
+    if peer.venv is None:
+        return sys.executable
+    folder = peers / peer.venv
+    python = folder / "bin" / "python"
+    if python.exists() and _imports(str(python), peer.module):
+        return str(python)
+    uv = shutil.which("uv") or str(Path(__file__).resolve().parents[1] / ".tools" / "bin" / "uv")
+    if Path(uv).exists():
+        subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(folder)], check=True)
+        subprocess.run(
+            [uv, "pip", "install", "-q", "--python", str(python), *peer.requirements], check=True
+        )
+    else:
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *peer.requirements], check=True)
+    return str(python)
+
+
+def _imports(python: str, module: str) -> bool:
+    """Tell whether an interpreter can import a module."""
+    done = subprocess.run([python, "-c", f"import {module}"], capture_output=True)
+    return done.returncode == 0
+
+
+def measure(peer: Peer, python: str, path: Path, runs: int) -> Result:
+    """Run a reader over the file `runs` times in fresh processes and keep the best run."""
+    best: tuple[int, float, int] | None = None
+    times = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [python, "-c", peer.code, str(path)], capture_output=True, text=True, check=True
+        )
+        claims, seconds, rss = done.stdout.split()[-3:]
+        times.append(float(seconds))
+        if best is None or float(seconds) < best[1]:
+            best = (int(claims), float(seconds), int(rss))
+    assert best is not None
+    claims, seconds, rss = best
+    return Result(peer.name, peer.label, claims, seconds, claims / seconds, rss / 1024, times)
+
+
+def write_file(folder: Path, claims: int, lines: int) -> Path:
+    """Write the synthetic interchange and return its path."""
+    path = folder / f"claims_{claims}.837"
+    with path.open("w") as out:
+        synthetic.write_file(out, claims, lines=lines, per_set=1000)
+    return path
+
+
+def table(results: list[Result]) -> str:
+    """Return the results as a text table with each reader's speed relative to this one."""
+    own = results[0].claims_per_second
+    heads = ("claims", "seconds", "claims/s", "vs this", "peak RSS")
+    widths = (7, 8, 9, 13, 9)
+    rows = [f"{'reader':30} " + " ".join(f"{h:>{w}}" for h, w in zip(heads, widths, strict=True))]
+    for r in results:
+        ratio = "1.0x" if r is results[0] else f"{own / r.claims_per_second:.1f}x slower"
+        rows.append(
+            f"{r.label:30} {r.claims:>7} {r.seconds:>8.2f} {r.claims_per_second:>9.0f} "
+            f"{ratio:>13} {r.peak_rss_mb:>7.1f}MB"
+        )
+    return "\n".join(rows)
+
+
+def main() -> None:
+    """Generate the file, measure each reader, print the table and write the JSON."""
+    args = parse_args()
+    peers = PEERS[:1] if args.skip_peers else PEERS
+    with tempfile.TemporaryDirectory(prefix="x12bench") as folder:
+        path = write_file(Path(folder), args.claims, args.lines)
+        size = path.stat().st_size
+        results = []
+        for peer in peers:
+            runs = args.runs if peer.venv is None else args.peer_runs
+            result = measure(peer, python_of(peer, args.peers), path, runs)
+            assert result.claims == args.claims, f"{peer.name} read {result.claims} claims"
+            results.append(result)
+    print(
+        f"{args.claims} claims x {args.lines} lines, {size / 1e6:.1f} MB, "
+        f"{platform.python_version()} on {os.cpu_count()} CPUs"
+    )
+    print(table(results))
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "benchmark": "x12_837p",
+                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(),
+                "machine": platform.platform(),
+                "cpus": os.cpu_count(),
+                "claims": args.claims,
+                "lines_per_claim": args.lines,
+                "file_bytes": size,
+                "results": [asdict(r) for r in results],
+                "ratios": {
+                    r.name: results[0].claims_per_second / r.claims_per_second for r in results[1:]
+                },
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
