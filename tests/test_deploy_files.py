@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ class TestCompose:
                 assert f"http://localhost:{port}/ready" in check
 
     def test_dependencies_wait_for_a_condition_their_target_can_meet(self) -> None:
-        needs = {
+        needs: dict[str, Callable[[dict[str, Any]], bool]] = {
             "service_healthy": lambda t: "healthcheck" in t,
             "service_completed_successfully": lambda t: t.get("restart") == "no",
             "service_started": lambda t: True,
