@@ -2,7 +2,7 @@
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -50,31 +50,37 @@ class TestKafkaBus:
         await bus.publish([msg(f"k{i % 4}", i) for i in range(80)])
         seen: dict[bytes, list[int]] = {}
 
-        async def handle(m: Message) -> None:
-            assert m.topic == "t" and m.header("h") == "v"
-            seen.setdefault(m.key or b"", []).append(int(m.value))
+        async def handle(batch: Sequence[Message]) -> None:
+            for m in batch:
+                assert m.topic == "t" and m.header("h") == "v"
+                seen.setdefault(m.key or b"", []).append(int(m.value))
 
         await consume_until(bus, "g", handle, lambda: sum(map(len, seen.values())) >= 80)
         await bus.stop()
         assert sum(map(len, seen.values())) == 80
         assert all(v == sorted(v) for v in seen.values())
 
-    async def test_a_failed_message_is_delivered_again_before_the_next(
+    async def test_a_failed_batch_is_delivered_again_before_the_next(
         self, kafka_bootstrap: str
     ) -> None:
         bus = new_bus(kafka_bootstrap)
         await bus.ensure_topics(["t"])
         await bus.publish([msg("one-key", i) for i in range(4)])
-        calls: list[int] = []
+        delivered: list[list[int]] = []
+        handled: list[int] = []
 
-        async def handle(m: Message) -> None:
-            calls.append(int(m.value))
-            if int(m.value) == 2 and calls.count(2) < 3:
+        async def handle(batch: Sequence[Message]) -> None:
+            values = [int(m.value) for m in batch]
+            delivered.append(values)
+            if 2 in values and sum(2 in d for d in delivered) < 3:
                 raise RuntimeError("transient")
+            handled.extend(values)
 
-        await consume_until(bus, "g", handle, lambda: 3 in calls)
+        await consume_until(bus, "g", handle, lambda: 3 in handled)
         await bus.stop()
-        assert calls == [0, 1, 2, 2, 2, 3]
+        failing = [d for d in delivered if 2 in d]
+        assert len(failing) == 3 and failing[0] == failing[1] == failing[2]
+        assert handled == [0, 1, 2, 3]
 
     async def test_offsets_are_committed_only_after_the_handler_returns(
         self, kafka_bootstrap: str
@@ -82,25 +88,28 @@ class TestKafkaBus:
         bus = new_bus(kafka_bootstrap)
         await bus.ensure_topics(["t"])
         await bus.publish([msg("one-key", i) for i in range(3)])
-        first: list[int] = []
+        returned: list[int] = []
+        hung: list[int] = []
         stuck = asyncio.Event()
 
-        async def hangs_on_the_last(m: Message) -> None:
-            first.append(int(m.value))
-            if int(m.value) == 2:
+        async def hangs_on_the_last(batch: Sequence[Message]) -> None:
+            values = [int(m.value) for m in batch]
+            if 2 in values:
+                hung.extend(values)
                 stuck.set()
                 await asyncio.sleep(3600)
+            returned.extend(values)
 
         await consume_until(bus, "g", hangs_on_the_last, stuck.is_set)
         second: list[int] = []
 
-        async def records(m: Message) -> None:
-            second.append(int(m.value))
+        async def records(batch: Sequence[Message]) -> None:
+            second.extend(int(m.value) for m in batch)
 
         await consume_until(bus, "g", records, lambda: 2 in second)
         await bus.stop()
-        assert first == [0, 1, 2]
-        assert second == [2]
+        assert returned + hung == [0, 1, 2]
+        assert second == hung
 
     async def test_read_all_sees_every_record(self, kafka_bootstrap: str) -> None:
         bus = new_bus(kafka_bootstrap)

@@ -212,3 +212,46 @@ class TestConsumer:
         await consumer(platform_db, bus, record_effect).handle(message)
         assert await effects(platform_db) == []
         assert await bus.read_all("claims.events.dlq") == []
+
+
+class TestBatches:
+    async def test_a_batch_is_applied_with_one_effect_per_event(
+        self, platform_db: Database
+    ) -> None:
+        bus = MemoryBus()
+        envelopes = [Envelope.wrap(event(f"c-{i}")) for i in range(5)]
+        batch = [as_message(e, offset=i) for i, e in enumerate(envelopes)]
+        handle = consumer(platform_db, bus, record_effect).handle_batch
+        await handle(batch)
+        await handle(batch)
+        assert sorted(await effects(platform_db)) == sorted(e.id for e in envelopes)
+
+    async def test_one_bad_event_does_not_cost_the_others(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        envelopes = [Envelope.wrap(event(f"c-{i}")) for i in range(4)]
+
+        async def third_fails(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
+            if e.claim_id == "c-2":
+                raise ValueError("cannot apply c-2")
+            await record_effect(ctx, e)
+
+        batch = [as_message(e, offset=i) for i, e in enumerate(envelopes)]
+        await consumer(platform_db, bus, third_fails).handle_batch(batch)
+        assert sorted(await effects(platform_db)) == sorted(
+            e.id for e in envelopes if e.key != "c-2"
+        )
+        [letter] = await bus.read_all("claims.events.dlq")
+        assert letter.header("ce_id") == envelopes[2].id
+
+    async def test_a_lost_database_fails_the_whole_batch_for_redelivery(
+        self, platform_db: Database
+    ) -> None:
+        bus = MemoryBus()
+
+        async def database_gone(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
+            raise ConnectionRefusedError("connection refused")
+
+        batch = [as_message(Envelope.wrap(event(f"c-{i}")), offset=i) for i in range(3)]
+        with pytest.raises(ConnectionRefusedError):
+            await consumer(platform_db, bus, database_gone).handle_batch(batch)
+        assert await bus.read_all("claims.events.dlq") == []

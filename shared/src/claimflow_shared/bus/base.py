@@ -39,15 +39,16 @@ class Message:
         )
 
 
-MessageHandler = Callable[[Message], Awaitable[None]]
+MessageHandler = Callable[[Sequence[Message]], Awaitable[None]]
+"""Receives consecutive messages of one partition, in order."""
 
 
 class EventBus(Protocol):
     """A log of topics with consumer groups.
 
-    ``publish`` returns once every message is durably accepted. ``consume`` calls the handler for
-    each message of a partition in order; a handler that returns has its offset committed, one that
-    raises gets the same message again (at-least-once).
+    ``publish`` returns once every message is durably accepted. ``consume`` hands the handler
+    batches of consecutive messages of one partition, in order; when the handler returns, the
+    offset moves past the batch; when it raises, the same batch comes again (at-least-once).
     """
 
     async def start(self) -> None: ...

@@ -22,9 +22,10 @@ class KafkaBus:
 
     ``namespace`` prefixes every topic and group on the cluster (environments or test runs
     sharing one cluster); the application only ever sees the plain names.
-    The producer is idempotent with ``acks=all``. Consumers commit a partition's offset only
-    after the handler returned for every message up to it; a handler that raises makes the
-    consumer seek back and fetch that message again after ``redelivery_delay`` seconds.
+    The producer is idempotent with ``acks=all``. Consumers hand each partition's fetched records
+    to the handler as one batch and commit its offset only after the handler returned; a
+    handler that raises makes the consumer seek back and fetch the batch again after
+    ``redelivery_delay`` seconds.
     """
 
     def __init__(
@@ -194,26 +195,24 @@ async def _drain(
     handler: MessageHandler,
     namespace: str,
 ) -> bool:
-    """Handle one partition's records in order; commit what succeeded (also when cancelled);
-    seek back to the first failure so it is fetched again."""
-    done: int | None = None
+    """Hand one partition's records to the handler as one batch; commit after it returns,
+    seek back to the batch's first record when it raises."""
     try:
-        for record in records:
-            try:
-                await handler(_message(record, namespace))
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning(
-                    "handler failed on %s@%d; will redeliver", tp, record.offset, exc_info=True
-                )
-                consumer.seek(tp, record.offset)
-                return False
-            done = record.offset
-        return True
-    finally:
-        if done is not None:
-            await _commit(consumer, tp, done + 1)
+        await handler([_message(record, namespace) for record in records])
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.warning(
+            "handler failed on %s@%d+%d; will redeliver",
+            tp,
+            records[0].offset,
+            len(records),
+            exc_info=True,
+        )
+        consumer.seek(tp, records[0].offset)
+        return False
+    await _commit(consumer, tp, records[-1].offset + 1)
+    return True
 
 
 async def _commit(consumer: AIOKafkaConsumer, tp: TopicPartition, offset: int) -> None:

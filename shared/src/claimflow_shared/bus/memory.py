@@ -25,12 +25,15 @@ class _Partition:
 class MemoryBus:
     """Topics split into partitions by key; each group reads each partition in order.
 
-    A handler that raises is given the same message again after ``redelivery_delay`` seconds;
+    A handler that raises is given the same batch again after ``redelivery_delay`` seconds;
     the group's offset moves only after the handler returns. Records live as long as the process.
     """
 
-    def __init__(self, *, partitions: int = 6, redelivery_delay: float = 0.5) -> None:
+    def __init__(
+        self, *, partitions: int = 6, redelivery_delay: float = 0.5, max_batch: int = 100
+    ) -> None:
         self._partitions = partitions
+        self._max_batch = max_batch
         self._redelivery_delay = redelivery_delay
         self._topics: dict[str, list[_Partition]] = {}
         self._offsets: dict[tuple[str, str, int], int] = {}
@@ -99,8 +102,9 @@ class MemoryBus:
                 partition.grew.clear()
                 await partition.grew.wait()
                 continue
+            batch = partition.records[offset : offset + self._max_batch]
             try:
-                await handler(partition.records[offset])
+                await handler(batch)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -109,4 +113,4 @@ class MemoryBus:
                 )
                 await asyncio.sleep(self._redelivery_delay)
                 continue
-            self._offsets[position] = offset + 1
+            self._offsets[position] = offset + len(batch)

@@ -70,7 +70,6 @@ class EventConsumer:
         topics: Sequence[str],
         max_attempts: int = 4,
         backoff: float = 0.2,
-        on_committed: Callable[[], None] | None = None,
         before_commit: Callable[[Envelope], Awaitable[None]] | None = None,
         metrics: PlatformMetrics | None = None,
     ) -> None:
@@ -82,33 +81,85 @@ class EventConsumer:
         self._handlers = dict(handlers)
         self._max_attempts = max_attempts
         self._backoff = backoff
-        self._on_committed = on_committed
         self.before_commit = before_commit
         self._metrics = metrics
 
     async def run(self) -> None:
         """Consume until cancelled."""
-        await self._bus.consume(group=self.name, topics=self.topics, handler=self.handle)
+        await self._bus.consume(group=self.name, topics=self.topics, handler=self.handle_batch)
 
     async def handle(self, message: Message) -> None:
         """Apply one message at most once; raise only when it must be delivered again."""
+        await self.handle_batch([message])
+
+    async def handle_batch(self, messages: Sequence[Message]) -> None:
+        """Apply consecutive messages of one partition in one transaction.
+
+        Should any of them fail, the transaction is rolled back and each is applied on its own
+        (with retries, then a dead letter), so one bad event costs its batch only time.
+        """
+        pending: list[tuple[Message, Envelope, Handler]] = []
+        for message in messages:
+            try:
+                envelope = Envelope.from_message(
+                    key=message.key, value=message.value, headers=message.headers
+                )
+            except MalformedEvent as exc:
+                await self._dead_letter(message, exc, attempts=1)
+                continue
+            handler = self._handlers.get(envelope.type)
+            if handler is not None:
+                pending.append((message, envelope, handler))
+        if len(pending) == 1:
+            await self._handle_one(*pending[0])
+        elif pending:
+            await self._apply_together(pending)
+
+    async def _apply_together(self, items: list[tuple[Message, Envelope, Handler]]) -> None:
         try:
-            envelope = Envelope.from_message(
-                key=message.key, value=message.value, headers=message.headers
+            async with self._database.session() as session:
+                for message, envelope, handler in items:
+                    with self._span(message, envelope) as span:
+                        await self._run_handler(session, envelope, handler, span)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if is_connection_error(exc):
+                raise
+            log.info(
+                "%s: a batch of %d failed (%s); applying one by one", self.name, len(items), exc
             )
-        except MalformedEvent as exc:
-            await self._dead_letter(message, exc, attempts=1)
+            for item in items:
+                await self._handle_one(*item)
             return
-        handler = self._handlers.get(envelope.type)
-        if handler is None:
-            return
+        for _, envelope, _ in items:
+            self._count("consumed", envelope.type)
+
+    async def _run_handler(
+        self, session: AsyncSession, envelope: Envelope, handler: Handler, span: trace.Span
+    ) -> None:
+        """Record the event in the inbox and, the first time, let the handler act."""
+        event = envelope.event()
+        if await inbox.first_delivery(
+            session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
+        ):
+            await handler(HandlerContext(session, envelope, span), event)
+        else:
+            span.set_attribute("claimflow.duplicate", True)
+        if self.before_commit is not None:
+            await self.before_commit(envelope)
+
+    def _span(self, message: Message, envelope: Envelope) -> Any:
         parent = context_from_headers({k: v.decode("latin-1") for k, v in message.headers})
-        with self._tracer.start_as_current_span(
+        return self._tracer.start_as_current_span(
             f"process {message.topic}",
             context=parent,
             kind=SpanKind.CONSUMER,
             attributes=_span_attributes(message, envelope, self.name),
-        ) as span:
+        )
+
+    async def _handle_one(self, message: Message, envelope: Envelope, handler: Handler) -> None:
+        with self._span(message, envelope) as span:
             await self._apply(message, envelope, handler, span)
 
     async def _apply(
@@ -116,18 +167,8 @@ class EventConsumer:
     ) -> None:
         for attempt in range(1, self._max_attempts + 1):
             try:
-                event = envelope.event()
                 async with self._database.session() as session:
-                    if await inbox.first_delivery(
-                        session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
-                    ):
-                        await handler(HandlerContext(session, envelope, span), event)
-                    else:
-                        span.set_attribute("claimflow.duplicate", True)
-                    if self.before_commit is not None:
-                        await self.before_commit(envelope)
-                if self._on_committed is not None:
-                    self._on_committed()
+                    await self._run_handler(session, envelope, handler, span)
                 self._count("consumed", envelope.type)
                 return
             except MalformedEvent as exc:
