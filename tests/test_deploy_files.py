@@ -166,6 +166,21 @@ class TestImages:
             assert str(member.relative_to(ROOT)) in copies, f"the lock also needs {member}"
         assert all("--no-dev" in a for op, a in instructions if op == "RUN" and "uv sync" in a)
 
+    def test_the_images_differ_only_in_their_service(self) -> None:
+        def generic(service: str) -> str:
+            text = (ROOT / "services" / service / "Dockerfile").read_text()
+            text = re.sub(r"COPY services/\S+/pyproject.toml .*\n", "", text)
+            for own, placeholder in (
+                (env_prefix(service), "<PREFIX>"),
+                (service, "<SERVICE>"),
+                (str(api_port(service)), "<PORT>"),
+                (str(_worker_port(service)), "<METRICS_PORT>"),
+            ):
+                text = text.replace(own, placeholder)
+            return text
+
+        assert len({generic(service) for service in definitions()}) == 1
+
     def test_the_build_context_leaves_local_state_out(self) -> None:
         ignored = set((ROOT / ".dockerignore").read_text().split())
         assert {".git", ".venv", ".data", ".tools"} <= ignored
