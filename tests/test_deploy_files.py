@@ -50,19 +50,8 @@ METRICS: dict[str, set[str]] = {
     "claimflow_webhook_latency_seconds": set(),
 }
 HISTOGRAMS = {"http_server_request_duration_seconds", "claimflow_webhook_latency_seconds"}
-PROMQL_WORDS = {
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "bool",
-    "and",
-    "or",
-    "unless",
-    "offset",
-}
+PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool"}
+PROMQL_WORDS |= {"and", "or", "unless", "offset"}
 
 
 def _worker_port(service: str) -> int:
@@ -306,25 +295,6 @@ def _peer_matches(rule: dict[str, Any], home: str, peer: tuple[Labels, Labels, s
     return not ip and in_namespace and _matches(rule.get("podSelector", {}), pod)
 
 
-def _admits(
-    rule: dict[str, Any],
-    side: str,
-    home: str,
-    peer: tuple[Labels, Labels, str],
-    port: int,
-    protocol: str,
-    named: dict[str, int],
-) -> bool:
-    peers, ports = rule.get(side), rule.get("ports")
-    return (not peers or any(_peer_matches(r, home, peer) for r in peers)) and (
-        not ports
-        or any(
-            p.get("protocol", "TCP") == protocol and named.get(p["port"], p["port"]) == port
-            for p in ports
-        )
-    )
-
-
 def allowed(
     overlay: str,
     pod: Manifest,
@@ -342,11 +312,18 @@ def allowed(
         for p in of_kind(overlay, "NetworkPolicy").values()
         if kind in p["spec"]["policyTypes"] and _matches(p["spec"]["podSelector"], labels)
     ]
-    return not policies or any(
-        _admits(rule, side, OVERLAYS[overlay], peer, port, protocol, named)
-        for policy in policies
-        for rule in policy.get(key, [])
-    )
+
+    def admits(rule: dict[str, Any]) -> bool:
+        peers, ports = rule.get(side), rule.get("ports")
+        return (not peers or any(_peer_matches(r, OVERLAYS[overlay], peer) for r in peers)) and (
+            not ports
+            or any(
+                p.get("protocol", "TCP") == protocol and named.get(p["port"], p["port"]) == port
+                for p in ports
+            )
+        )
+
+    return not policies or any(admits(rule) for policy in policies for rule in policy.get(key, []))
 
 
 def _named_ports(pod: Manifest) -> dict[str, int]:
