@@ -222,44 +222,39 @@ class TestUnits:
         assert (await answers(database, foreign.claim_id))[0]["status"] == "missing"
 
 
+async def decide_and_recheck(
+    client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database, *, code: str
+) -> list[str]:
+    """Submit a request, check a claim that waits on it, let the payer decide and deliver the
+    decision to the re-check; the claim's answers in order."""
+    created = await submit(client, keys)
+    waiting = claim()
+    await deliver(database, clock, waiting)
+    clock.advance(days=1)
+    assert (await decide(client, keys, created["id"], code)).status_code == 200
+    decided = (await published(database, AuthorizationStatusChanged.type))[-1]
+    await deliver(database, clock, AuthorizationStatusChanged.model_validate(decided))
+    later = await answers(database, waiting.claim_id)
+    assert all(a["authorization_id"] == created["id"] for a in later)
+    return [a["status"] for a in later]
+
+
 class TestRecheck:
     async def test_a_waiting_claim_is_checked_again_when_the_payer_approves(
         self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database, rule: str
     ) -> None:
-        created = await submit(client, keys)
-        waiting = claim()
-        await deliver(database, clock, waiting)
-        assert (await answers(database, waiting.claim_id))[0]["status"] == "pending"
-        clock.advance(days=1)
-        await decide(client, keys, created["id"], "A1")
-        decided = (await published(database, AuthorizationStatusChanged.type))[-1]
-        await deliver(database, clock, AuthorizationStatusChanged.model_validate(decided))
-        later = await answers(database, waiting.claim_id)
-        assert [a["status"] for a in later] == ["pending", "authorized"]
-        assert later[1]["authorization_id"] == created["id"]
-        assert await used_units(database, created["id"]) == 1
+        statuses = await decide_and_recheck(client, keys, clock, database, code="A1")
+        assert statuses == ["pending", "authorized"]
+        assert await consumptions(database) == 1
 
     async def test_a_denial_turns_a_waiting_claim_denied(
         self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database, rule: str
     ) -> None:
-        created = await submit(client, keys)
-        waiting = claim()
-        await deliver(database, clock, waiting)
-        await decide(client, keys, created["id"], "A3")
-        decided = (await published(database, AuthorizationStatusChanged.type))[-1]
-        await deliver(database, clock, AuthorizationStatusChanged.model_validate(decided))
-        assert [a["status"] for a in await answers(database, waiting.claim_id)] == [
-            "pending",
-            "denied",
-        ]
+        statuses = await decide_and_recheck(client, keys, clock, database, code="A3")
+        assert statuses == ["pending", "denied"]
 
     async def test_a_pend_publishes_no_new_answer(
         self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database, rule: str
     ) -> None:
-        created = await submit(client, keys)
-        waiting = claim()
-        await deliver(database, clock, waiting)
-        await decide(client, keys, created["id"], "A4")
-        decided = (await published(database, AuthorizationStatusChanged.type))[-1]
-        await deliver(database, clock, AuthorizationStatusChanged.model_validate(decided))
-        assert len(await answers(database, waiting.claim_id)) == 1
+        statuses = await decide_and_recheck(client, keys, clock, database, code="A4")
+        assert statuses == ["pending"]

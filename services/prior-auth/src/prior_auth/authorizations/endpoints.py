@@ -57,7 +57,7 @@ async def submit_authorization(
     )
 
 
-@router.get("", responses=error_responses())
+@router.get("")
 async def list_authorizations(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -157,6 +157,24 @@ async def update_lines(
     return await views.detail(session=session, authorization=authorization)
 
 
+async def _requester_command(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    authorization_id: uuid.UUID,
+    command: Cancel | Appeal,
+    now: NowDep,
+) -> AuthorizationOut:
+    """Apply a cancellation or an appeal and show the result."""
+    authorization = await service.requester_action(
+        session=session,
+        principal=principal,
+        authorization_id=authorization_id,
+        command=command,
+        now=now,
+    )
+    return await views.detail(session=session, authorization=authorization)
+
+
 @router.post("/{authorization_id}/cancel", dependencies=SUBMITTERS, responses=STEP_ERRORS)
 async def cancel(
     authorization_id: uuid.UUID,
@@ -166,14 +184,8 @@ async def cancel(
     now: NowDep,
 ) -> AuthorizationOut:
     """Cancel the request or the authorization (HCR01 C)."""
-    authorization = await service.requester_action(
-        session=session,
-        principal=principal,
-        authorization_id=authorization_id,
-        command=Cancel(reason=reason_in.reason),
-        now=now,
-    )
-    return await views.detail(session=session, authorization=authorization)
+    command = Cancel(reason=reason_in.reason)
+    return await _requester_command(session, principal, authorization_id, command, now)
 
 
 @router.post("/{authorization_id}/appeal", dependencies=SUBMITTERS, responses=STEP_ERRORS)
@@ -185,11 +197,5 @@ async def appeal(
     now: NowDep,
 ) -> AuthorizationOut:
     """Appeal a denial, a partial approval or a modification."""
-    authorization = await service.requester_action(
-        session=session,
-        principal=principal,
-        authorization_id=authorization_id,
-        command=Appeal(reason=reason_in.reason),
-        now=now,
-    )
-    return await views.detail(session=session, authorization=authorization)
+    command = Appeal(reason=reason_in.reason)
+    return await _requester_command(session, principal, authorization_id, command, now)

@@ -13,11 +13,16 @@ from prior_auth.authorizations.models import (
     AuthorizationLine,
     AuthorizationTransition,
 )
-from prior_auth.authorizations.schemas import DocumentIn, LineIn
+from prior_auth.authorizations.schemas import DocumentIn, LineIn, Priority
 from prior_auth.authorizations.state import AuthorizationState
 from prior_auth.authorizations.status import Action, ActionCode, AuthorizationStatus
 from prior_auth.authorizations.transitions import Actor, ActorKind, TransitionRecord
 from prior_auth.requirements.matching import normalize_code
+
+
+def priority(authorization: Authorization) -> Priority:
+    """The request's urgency in the events' vocabulary."""
+    return "expedited" if authorization.priority == "expedited" else "standard"
 
 
 def line_rows(lines: Sequence[LineIn]) -> list[AuthorizationLine]:

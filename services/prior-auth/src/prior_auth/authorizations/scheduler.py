@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claimflow_shared.events.contracts import AuthorizationDueSoon, AuthorizationOverdue
 from claimflow_shared.messaging import outbox
 from prior_auth.authorizations import service
+from prior_auth.authorizations.mapping import priority
 from prior_auth.authorizations.models import Authorization
 from prior_auth.authorizations.repository import AuthorizationRepository
 from prior_auth.authorizations.status import APPROVED_STATUSES, AuthorizationStatus
@@ -54,7 +55,7 @@ def _warning(
         authorization_id=str(authorization.id),
         tenant_id=authorization.tenant_id,
         payer_id=authorization.payer_id,
-        priority="expedited" if authorization.priority == "expedited" else "standard",
+        priority=priority(authorization),
         codes=sorted(set(codes)),
         status=authorization.status,
         due_at=authorization.due_at,

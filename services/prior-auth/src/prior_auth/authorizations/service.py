@@ -24,6 +24,7 @@ from prior_auth.authorizations.lines import ApprovedLine
 from prior_auth.authorizations.mapping import (
     document_rows,
     line_rows,
+    priority,
     record_of,
     requested_line,
     state_of,
@@ -79,7 +80,7 @@ def status_changed(
         authorization_id=str(authorization.id),
         tenant_id=authorization.tenant_id,
         payer_id=authorization.payer_id,
-        priority="expedited" if authorization.priority == "expedited" else "standard",
+        priority=priority(authorization),
         codes=sorted(set(codes)),
         from_status=record.from_status.value if record.from_status else None,
         to_status=record.to_status.value,

@@ -52,14 +52,9 @@ class ClaimAuthorizationCheckCompleted(Event):
         return "clear"
 
 
-class AuthorizationStatusChanged(Event):
-    """An authorization moved through one step of its trail (receipt, decision, cancellation...).
+class _AuthorizationEvent(Event):
+    """What every event about one authorization carries: ids, codes, never patient identity."""
 
-    ``from_status`` is None on receipt; ``action_code`` is the X12 HCR01 code when the step had
-    one (a payer decision, or C for a cancellation). Ids and codes only: no patient identity.
-    """
-
-    type: ClassVar[str] = "priorauth.authorization.status_changed.v1"
     topic: ClassVar[str] = TOPIC
     source: ClassVar[str] = SOURCE
     aggregate_field: ClassVar[str] = "authorization_id"
@@ -69,6 +64,17 @@ class AuthorizationStatusChanged(Event):
     payer_id: str
     priority: Priority
     codes: list[str] = []
+
+
+class AuthorizationStatusChanged(_AuthorizationEvent):
+    """An authorization moved through one step of its trail (receipt, decision, cancellation...).
+
+    ``from_status`` is None on receipt; ``action_code`` is the X12 HCR01 code when the step had
+    one (a payer decision, or C for a cancellation).
+    """
+
+    type: ClassVar[str] = "priorauth.authorization.status_changed.v1"
+
     from_status: str | None
     to_status: str
     action: str
@@ -78,18 +84,9 @@ class AuthorizationStatusChanged(Event):
     changed_at: datetime
 
 
-class _DeadlineEvent(Event):
-    """Fields shared by the deadline warnings of one authorization awaiting a decision."""
+class _DeadlineEvent(_AuthorizationEvent):
+    """A warning about the decision deadline of an authorization awaiting its determination."""
 
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
-    aggregate_field: ClassVar[str] = "authorization_id"
-
-    authorization_id: str
-    tenant_id: str
-    payer_id: str
-    priority: Priority
-    codes: list[str] = []
     status: str
     due_at: datetime
     detected_at: datetime
