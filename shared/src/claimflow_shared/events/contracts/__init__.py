@@ -2,7 +2,7 @@
 
 from claimflow_shared.events.contracts.claims import ClaimStatusChanged, ClaimSubmitted
 from claimflow_shared.events.contracts.codecatalog import ClaimCodeReviewCompleted
-from claimflow_shared.events.contracts.notifications import WebhookDelivered
+from claimflow_shared.events.contracts.notifications import SubscriptionDisabled, WebhookDelivered
 from claimflow_shared.events.contracts.priorauth import (
     AuthorizationDueSoon,
     AuthorizationOverdue,
@@ -21,5 +21,6 @@ __all__ = [
     "ClaimCodeReviewCompleted",
     "ClaimStatusChanged",
     "ClaimSubmitted",
+    "SubscriptionDisabled",
     "WebhookDelivered",
 ]
