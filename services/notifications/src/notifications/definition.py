@@ -7,25 +7,34 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
-from notifications.delivery.handlers import HANDLERS
-from notifications.delivery.models import Base
-from notifications.settings import NotificationsSettings
+from notifications.delivery.endpoints import router as deliveries_router
+from notifications.delivery.handlers import handlers
+from notifications.delivery.task import SchedulerTask
+from notifications.settings import NotificationsSettings, notifications_settings
+from notifications.subscriptions.endpoints import router as subscriptions_router
+from notifications.tables import Base
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def consumers(runtime: Runtime) -> Sequence[EventConsumer]:
-    """The service's consumer groups."""
-    return [consumer_for(runtime, name="notifications.delivery", handlers=HANDLERS)]
+    """The service's consumer group, and the delivery scheduler beside it."""
+    settings = notifications_settings(runtime.settings)
+    return [
+        consumer_for(
+            runtime, name="notifications.delivery", handlers=handlers(clock=settings.clock)
+        ),
+        SchedulerTask(runtime),
+    ]
 
 
 DEFINITION = ServiceDefinition(
     name="notifications",
     settings_type=NotificationsSettings,
-    routers=[],
+    routers=[subscriptions_router, deliveries_router],
     consumers=consumers,
     metadata=Base.metadata,
     migrations=MIGRATIONS,
     title="claimflow notifications",
-    description="Signed webhook subscriptions and delivery.",
+    description="Signed webhook subscriptions, their deliveries and the delivery log.",
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import AsyncIterator
 
 import httpx
@@ -10,24 +9,15 @@ import pytest
 
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.sender import build_client
-from notifications.delivery.testing import LoopbackReceiver, Reply, StartReceiver
+from notifications.delivery.testing import Receivers, StartReceiver
 from notifications.delivery.url_safety import loopback_networks
 
 
 @pytest.fixture
 async def receivers() -> AsyncIterator[StartReceiver]:
     """Start loopback receivers on demand and close them after the test."""
-    started: list[LoopbackReceiver] = []
-
-    async def start(*replies: Reply, ssl_context: ssl.SSLContext | None = None) -> LoopbackReceiver:
-        receiver = LoopbackReceiver(replies)
-        await receiver.start(ssl_context)
-        started.append(receiver)
-        return receiver
-
-    yield start
-    for receiver in started:
-        await receiver.close()
+    async with Receivers() as started:
+        yield started.start
 
 
 @pytest.fixture

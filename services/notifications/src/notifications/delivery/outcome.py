@@ -17,6 +17,7 @@ class ErrorKind(StrEnum):
     INVALID_URL = "invalid_url"
     REDIRECT = "redirect"
     HTTP_STATUS = "http_status"
+    SIGNING = "signing"
 
 
 @dataclass(frozen=True, slots=True)

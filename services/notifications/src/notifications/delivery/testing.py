@@ -1,8 +1,9 @@
-"""Test support for webhook delivery: a real HTTP/1.1 receiver on loopback and a table resolver.
+"""Test support for webhook delivery: real HTTP/1.1 receivers on loopback, a table resolver, a
+clock the test moves and a jitter-free random source.
 
-Used by this service's tests (and meant for the delivery worker's tests): the receiver is a plain
-``asyncio`` server on 127.0.0.1 with scripted replies, so the sender is exercised over real sockets
-rather than a mocked transport.
+Used by this service's tests: the receiver is a plain ``asyncio`` server on 127.0.0.1 with
+scripted replies, so the sender and the scheduler are exercised over real sockets rather than a
+mocked transport.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import socket
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from http import HTTPStatus
+from types import TracebackType
 from typing import Protocol
 
 
@@ -180,3 +183,57 @@ class MappedResolver:
         if host not in self._answers:
             raise socket.gaierror(socket.EAI_NONAME, f"unknown host {host}")
         return self._answers[host]
+
+
+class Receivers:
+    """Starts loopback receivers on demand and closes them all at the end of the block."""
+
+    def __init__(self) -> None:
+        self._started: list[LoopbackReceiver] = []
+
+    async def start(
+        self, *replies: Reply, ssl_context: ssl.SSLContext | None = None
+    ) -> LoopbackReceiver:
+        """Start a receiver answering with ``replies``."""
+        receiver = LoopbackReceiver(replies)
+        await receiver.start(ssl_context)
+        self._started.append(receiver)
+        return receiver
+
+    async def __aenter__(self) -> Receivers:
+        """Use as an async context manager."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close every receiver started."""
+        for receiver in self._started:
+            await receiver.close()
+
+
+class ManualClock:
+    """A clock that moves only when the test moves it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        """The clock's time."""
+        return self.now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move forward by ``delta`` and return the new time."""
+        self.now += delta
+        return self.now
+
+
+class MidpointRandom:
+    """A random source whose ``uniform`` is always the middle: retry waits without jitter."""
+
+    def uniform(self, a: float, b: float) -> float:
+        """Return the midpoint of ``a`` and ``b``."""
+        return (a + b) / 2

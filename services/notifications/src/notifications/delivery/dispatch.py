@@ -1,0 +1,116 @@
+"""Send one claimed delivery: open its secrets, wait for its slots, attempt it in its trace.
+
+Each attempt runs in a span whose parent is the consumer span that created the delivery (its
+``traceparent`` is stored on the row), so one claim's trace reaches the webhook, and the
+instrumented httpx client adds the HTTP client span beneath it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import httpx
+from opentelemetry import trace
+from opentelemetry.propagate import extract
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from notifications.delivery.concurrency import DeliveryLimiter
+from notifications.delivery.config import DeliveryConfig
+from notifications.delivery.outcome import AttemptResult, ErrorKind
+from notifications.delivery.payload import TRACEPARENT
+from notifications.delivery.progress import Attempted, ClaimedDelivery
+from notifications.delivery.retry import classify
+from notifications.delivery.sender import send
+from notifications.subscriptions.sealing import SealingError, SecretBox
+
+Clock = Callable[[], datetime]
+SPAN_NAME = "deliver webhook"
+
+
+class Dispatcher:
+    """Attempts claimed deliveries on a shared client within the configured bounds."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient,
+        config: DeliveryConfig,
+        box: SecretBox,
+        tracer: trace.Tracer,
+        clock: Clock,
+    ) -> None:
+        self._client = client
+        self._config = config
+        self._box = box
+        self._tracer = tracer
+        self._clock = clock
+        self._limiter = DeliveryLimiter.from_config(config)
+
+    async def attempt(self, delivery: ClaimedDelivery) -> Attempted:
+        """Make one attempt of ``delivery``; never raises for what the receiver does."""
+        host = urlsplit(delivery.url).hostname or ""
+        async with self._limiter.slot(subscription_id=str(delivery.subscription_id), host=host):
+            attempted_at = self._clock()
+            with self._tracer.start_as_current_span(
+                SPAN_NAME,
+                context=extract({TRACEPARENT: delivery.traceparent or ""}),
+                kind=SpanKind.INTERNAL,
+                attributes=_attributes(delivery),
+            ) as span:
+                result = await self._send(delivery, attempted_at)
+                _annotate(span, result)
+        return Attempted(delivery=delivery, attempted_at=attempted_at, result=result)
+
+    async def _send(self, delivery: ClaimedDelivery, attempted_at: datetime) -> AttemptResult:
+        """Sign and send, or describe why the delivery could not be signed."""
+        try:
+            secrets = self._secrets(delivery, attempted_at)
+        except SealingError as error:
+            return AttemptResult(
+                status_code=None,
+                latency_ms=0.0,
+                error_kind=ErrorKind.SIGNING,
+                error_message=f"the signing secret cannot be opened: {error}",
+            )
+        return await send(
+            client=self._client,
+            url=delivery.url,
+            webhook_id=delivery.webhook_id,
+            timestamp=attempted_at,
+            body=delivery.payload,
+            secrets=secrets,
+            body_limit=self._config.response_body_limit,
+            deadline=self._config.attempt_deadline,
+        )
+
+    def _secrets(self, delivery: ClaimedDelivery, now: datetime) -> list[str]:
+        """The current secret, and the previous one while its overlap lasts."""
+        context = delivery.subscription_id.bytes
+        secrets = [self._box.open(delivery.secret_sealed, context=context)]
+        if delivery.previous_secret_sealed is not None and delivery.signs_with_previous(now):
+            secrets.append(self._box.open(delivery.previous_secret_sealed, context=context))
+        return secrets
+
+
+def _attributes(delivery: ClaimedDelivery) -> dict[str, str | int]:
+    """The span attributes naming the delivery (ids and types only)."""
+    attributes: dict[str, str | int] = {
+        "claimflow.delivery_id": delivery.webhook_id,
+        "claimflow.subscription_id": str(delivery.subscription_id),
+        "claimflow.webhook.attempt": delivery.attempt,
+        "cloudevents.event_type": delivery.event_type,
+    }
+    if delivery.subject is not None:
+        attributes["cloudevents.event_subject"] = delivery.subject
+    return attributes
+
+
+def _annotate(span: trace.Span, result: AttemptResult) -> None:
+    """Record the attempt's answer on its span."""
+    span.set_attribute("claimflow.webhook.disposition", classify(result).value)
+    if result.status_code is not None:
+        span.set_attribute("http.response.status_code", result.status_code)
+    if not result.succeeded:
+        span.set_status(Status(StatusCode.ERROR, result.error_message or "not delivered"))

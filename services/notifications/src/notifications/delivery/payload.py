@@ -1,0 +1,37 @@
+"""What a subscriber receives, and the trace context a delivery carries to its attempts."""
+
+from __future__ import annotations
+
+import orjson
+from opentelemetry import trace
+from opentelemetry.propagate import inject
+
+from claimflow_shared.events import Envelope, Event
+
+TRACEPARENT = "traceparent"
+
+
+def webhook_body(envelope: Envelope, event: Event) -> bytes:
+    """The event as a CloudEvent in structured JSON mode: id, type, source, time, data.
+
+    ``data`` is the contract's fields only, so a field a producer adds reaches subscribers
+    once the contract names it, not before.
+    """
+    document = {
+        "specversion": "1.0",
+        "id": envelope.id,
+        "type": envelope.type,
+        "source": envelope.source,
+        "subject": envelope.subject,
+        "time": envelope.time.isoformat(),
+        "datacontenttype": "application/json",
+        "data": event.model_dump(mode="json"),
+    }
+    return orjson.dumps(document)
+
+
+def traceparent_of(span: trace.Span) -> str | None:
+    """The W3C ``traceparent`` naming ``span`` as the parent, or None if it is not recording."""
+    carrier: dict[str, str] = {}
+    inject(carrier, context=trace.set_span_in_context(span))
+    return carrier.get(TRACEPARENT)

@@ -1,0 +1,1 @@
+"""Webhook subscriptions a tenant manages for itself, and their signing secrets."""
