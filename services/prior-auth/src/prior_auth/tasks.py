@@ -64,6 +64,7 @@ def deadline_task(runtime: Runtime, settings: PriorAuthSettings) -> PeriodicTask
     """The deadline scheduler: due-soon and overdue warnings, approval expiries."""
 
     async def tick() -> int:
+        """One scheduler pass in its own transaction."""
         async with runtime.database.session() as session:
             report = await scheduler.run_pass(
                 session=session, now=settings.clock(), limit=settings.deadline_batch_size
@@ -82,6 +83,7 @@ def simulator_task(runtime: Runtime, settings: PriorAuthSettings) -> PeriodicTas
     """The payer simulator: planned decisions for payers with a simulator profile."""
 
     async def tick() -> int:
+        """One simulator pass in its own transaction."""
         async with runtime.database.session() as session:
             return await runner.run_pass(
                 session=session, now=settings.clock(), limit=settings.simulator_batch_size
