@@ -65,3 +65,38 @@ Lenient where clearinghouses are (noted in the 999, nothing rejected)
     codes ("NA" is not); NPIs are ten digits; SV107 pointers are 1-12. PWK*CT*AD in a 2400 loop
     is valid (the DME certificate PWK allows AB/AD/AF/AG/NS) and is not reported.
 """
+
+from claimflow_shared.x12.ack999 import render_999
+from claimflow_shared.x12.errors import ElementError, SegmentError, Severity
+from claimflow_shared.x12.p837 import (
+    ClaimAcknowledger,
+    ClaimRead,
+    Professional837Reader,
+    ProfessionalClaim,
+    Source,
+    render_277ca,
+)
+from claimflow_shared.x12.results import AckStatus, GroupAck, InterchangeAck, TransactionSetAck
+from claimflow_shared.x12.tokenizer import UnreadableInterchangeError
+from claimflow_shared.x12.transactions import TransactionSetClosed
+from claimflow_shared.x12.writer import ControlNumbers
+
+__all__ = [
+    "AckStatus",
+    "ClaimAcknowledger",
+    "ClaimRead",
+    "ControlNumbers",
+    "ElementError",
+    "GroupAck",
+    "InterchangeAck",
+    "Professional837Reader",
+    "ProfessionalClaim",
+    "SegmentError",
+    "Severity",
+    "Source",
+    "TransactionSetAck",
+    "TransactionSetClosed",
+    "UnreadableInterchangeError",
+    "render_277ca",
+    "render_999",
+]

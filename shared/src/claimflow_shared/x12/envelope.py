@@ -16,21 +16,23 @@ from claimflow_shared.x12.envelope_checks import (
     check_gs,
     check_isa,
     count_mismatch,
-    group_status,
     interchange_status,
-    set_status,
+)
+from claimflow_shared.x12.envelope_state import (
+    GroupState,
+    SetState,
+    group_verdict,
+    set_verdict,
+    trimmed,
 )
 from claimflow_shared.x12.errors import (
-    Channel,
     GroupCode,
     GroupError,
     InterchangeCode,
     InterchangeError,
-    SegmentError,
     SetCode,
-    Severity,
 )
-from claimflow_shared.x12.results import GroupAck, InterchangeAck, TransactionSetAck
+from claimflow_shared.x12.results import GroupAck, InterchangeAck
 from claimflow_shared.x12.tokenizer import (
     IsaHeader,
     SegmentSplitter,
@@ -49,57 +51,6 @@ from claimflow_shared.x12.transactions import (
 
 _HEAD_BYTES = 4096
 _MAX_INTERCHANGE_ERRORS = 50
-
-
-class _SetState:
-    """Bookkeeping for the open transaction set."""
-
-    __slots__ = (
-        "header",
-        "handler",
-        "codes",
-        "errors",
-        "omitted",
-        "rejects_set",
-        "position",
-        "limit",
-    )
-
-    def __init__(self, header: TransactionSetHeader, limit: int) -> None:
-        """Start counting at ST = 1."""
-        self.header = header
-        self.handler: TransactionHandler | None = None
-        self.codes: list[SetCode] = []
-        self.errors: list[SegmentError] = []
-        self.omitted = 0
-        self.rejects_set = False
-        self.position = 1
-        self.limit = limit
-
-    def report(self, error: SegmentError) -> None:
-        """Record a handler's error for the 999 (business edits only travel with their items)."""
-        if error.channel is not Channel.SYNTAX:
-            return
-        if error.severity is Severity.REJECT_SET:
-            self.rejects_set = True
-        if len(self.errors) < self.limit:
-            self.errors.append(error)
-        else:
-            self.omitted += 1
-
-
-class _GroupState:
-    """Bookkeeping for the open functional group."""
-
-    __slots__ = ("header", "errors", "sets", "control_numbers", "supported")
-
-    def __init__(self, header: GroupHeader, supported: bool) -> None:
-        """Start an empty group."""
-        self.header = header
-        self.errors: list[GroupError] = []
-        self.sets: list[TransactionSetAck] = []
-        self.control_numbers: set[str] = set()
-        self.supported = supported
 
 
 class InterchangeReader:
@@ -122,8 +73,8 @@ class InterchangeReader:
         self._splitter: SegmentSplitter | None = None
         self._out: list[object] = []
         self._state = "interchange"
-        self._group: _GroupState | None = None
-        self._set: _SetState | None = None
+        self._group: GroupState | None = None
+        self._set: SetState | None = None
         self._groups: list[GroupAck] = []
         self._group_numbers: set[str] = set()
         self._errors: list[InterchangeError] = []
@@ -234,10 +185,14 @@ class InterchangeReader:
         """Open a functional group (closing one left open)."""
         self._close_open(missing_trailers=True)
         header = GroupHeader(
-            _at(elements, 1), _at(elements, 2), _at(elements, 3), _at(elements, 6), _at(elements, 8)
+            trimmed(elements, 1),
+            trimmed(elements, 2),
+            trimmed(elements, 3),
+            trimmed(elements, 6),
+            trimmed(elements, 8),
         )
         errors = check_gs(elements, supported=header.functional_id in self._functional_ids)
-        group = _GroupState(header, not any(e.code in GROUP_FATAL for e in errors))
+        group = GroupState(header, not any(e.code in GROUP_FATAL for e in errors))
         group.errors.extend(errors)
         if header.control_number in self._group_numbers:
             group.errors.append(
@@ -259,11 +214,11 @@ class InterchangeReader:
             return
         assert self._isa is not None
         group = self._group
-        set_id, control = _at(elements, 1), _at(elements, 2)
+        set_id, control = trimmed(elements, 1), trimmed(elements, 2)
         header = TransactionSetHeader(
-            set_id, control, _at(elements, 3) or group.header.version, group.header, self._isa
+            set_id, control, trimmed(elements, 3) or group.header.version, group.header, self._isa
         )
-        state = _SetState(header, self._max_errors)
+        state = SetState(header, self._max_errors)
         state.codes.extend(self._st_codes(set_id, control, group))
         group.control_numbers.add(control)
         if not state.codes:
@@ -271,7 +226,7 @@ class InterchangeReader:
         self._set = state
         self._state = "set"
 
-    def _st_codes(self, set_id: str, control: str, group: _GroupState) -> list[SetCode]:
+    def _st_codes(self, set_id: str, control: str, group: GroupState) -> list[SetCode]:
         """Return the IK502 codes an ST earns by itself."""
         codes: list[SetCode] = []
         if not set_id:
@@ -289,7 +244,7 @@ class InterchangeReader:
         return any(t.functional_id == functional_id and t.set_id == set_id for t in self._types)
 
     def _handler_for(
-        self, header: TransactionSetHeader, state: _SetState
+        self, header: TransactionSetHeader, state: SetState
     ) -> TransactionHandler | None:
         """Build the handler for the set's convention, or record why there is none."""
         for kind in self._types:
@@ -329,14 +284,14 @@ class InterchangeReader:
         """Close the interchange and check its counts."""
         self._close_open(missing_trailers=True)
         assert self._isa is not None
-        if count_mismatch(_at(elements, 1), len(self._groups)):
+        if count_mismatch(trimmed(elements, 1), len(self._groups)):
             self._note(
                 InterchangeCode.INVALID_GROUP_COUNT,
-                f"IEA01 says {_at(elements, 1)!r} groups but the interchange holds "
+                f"IEA01 says {trimmed(elements, 1)!r} groups but the interchange holds "
                 f"{len(self._groups)}",
                 fatal=False,
             )
-        if _at(elements, 2) != self._isa.get(13):
+        if trimmed(elements, 2) != self._isa.get(13):
             self._note(
                 InterchangeCode.CONTROL_NUMBER_MISMATCH,
                 "IEA02 does not match the ISA13 interchange control number",
@@ -357,27 +312,8 @@ class InterchangeReader:
         assert state is not None and group is not None
         self._set = None
         self._state = "group"
-        accepted, rejected = (0, 0)
-        if state.handler is not None:
-            accepted, rejected = state.handler.finish(state.position)
-        state.codes.extend(_se_codes(trailer, state))
-        status = set_status(state.codes, state.errors, state.rejects_set, group.supported)
-        if status.value == "R":
-            accepted, rejected = 0, accepted + rejected
-        header = state.header
-        ack = TransactionSetAck(
-            header.set_id,
-            header.control_number,
-            header.convention or None,
-            status,
-            tuple(dict.fromkeys(state.codes))[:5],
-            tuple(state.errors),
-            state.omitted,
-            accepted,
-            rejected,
-            group.header.control_number,
-            state.position,
-        )
+        counts = state.handler.finish(state.position) if state.handler is not None else (0, 0)
+        ack = set_verdict(state, group, trailer, counts)
         group.sets.append(ack)
         self._out.append(TransactionSetClosed(ack))
 
@@ -387,40 +323,7 @@ class InterchangeReader:
         assert group is not None
         self._group = None
         self._state = "interchange"
-        declared: int | None = None
-        if trailer is None:
-            group.errors.append(GroupError(GroupCode.TRAILER_MISSING, "the GE trailer is missing"))
-        else:
-            declared = int(_at(trailer, 1)) if _at(trailer, 1).isdigit() else None
-            if count_mismatch(_at(trailer, 1), len(group.sets)):
-                group.errors.append(
-                    GroupError(
-                        GroupCode.SET_COUNT_MISMATCH,
-                        f"GE01 says {_at(trailer, 1)!r} transaction sets but the group holds "
-                        f"{len(group.sets)}",
-                    )
-                )
-            if _at(trailer, 2) != group.header.control_number:
-                group.errors.append(
-                    GroupError(
-                        GroupCode.CONTROL_NUMBER_MISMATCH,
-                        "GE02 does not match the GS06 group control number",
-                    )
-                )
-        h = group.header
-        self._groups.append(
-            GroupAck(
-                h.functional_id,
-                h.control_number,
-                h.version,
-                h.sender,
-                h.receiver,
-                group_status(group.sets, group.errors, group.supported),
-                tuple(group.errors),
-                declared,
-                tuple(group.sets),
-            )
-        )
+        self._groups.append(group_verdict(group, trailer))
 
     def _finish_envelopes(self) -> None:
         """Close what the data left open and note a missing IEA."""
@@ -446,23 +349,6 @@ class InterchangeReader:
             )
         status = interchange_status(self._errors)
         return InterchangeAck(self._isa, status, tuple(self._errors), tuple(self._groups))
-
-
-def _se_codes(trailer: list[str] | None, state: _SetState) -> list[SetCode]:
-    """Return the IK502 codes the SE trailer earns."""
-    if trailer is None:
-        return [SetCode.TRAILER_MISSING]
-    codes: list[SetCode] = []
-    if count_mismatch(_at(trailer, 1), state.position):
-        codes.append(SetCode.SEGMENT_COUNT_MISMATCH)
-    if _at(trailer, 2) != state.header.control_number:
-        codes.append(SetCode.CONTROL_NUMBER_MISMATCH)
-    return codes
-
-
-def _at(elements: list[str], index: int) -> str:
-    """Return element `index` or an empty string when the segment is shorter."""
-    return elements[index].strip() if index < len(elements) else ""
 
 
 __all__ = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from claimflow_shared.x12.elements import ComponentSplitter, Failure, SegmentSpec, check
@@ -25,7 +26,9 @@ from claimflow_shared.x12.p837.drafts import (
     SubscriberDraft,
 )
 from claimflow_shared.x12.p837.loops import HEADER, REQUIRED
+from claimflow_shared.x12.p837.models import ServicePeriod
 from claimflow_shared.x12.transactions import TransactionContext
+from claimflow_shared.x12.values import parse_date, parse_range
 
 _PROBLEMS = {
     ElementCode.REQUIRED_MISSING: "is required but missing",
@@ -44,6 +47,13 @@ Mapper = Callable[[Any, list[str], int], None]
 Route = tuple[SegmentSpec | None, FastCheck | None, Mapper | None]
 RouteTable = dict[str, dict[str, Route]]
 _MAX_COPY = 99
+
+
+@lru_cache(maxsize=4096)
+def day_period(value: str) -> ServicePeriod | None:
+    """Return the one-day service period of a D8 date (shared: periods are immutable)."""
+    day = parse_date(value)
+    return ServicePeriod(day, day) if day is not None else None
 
 
 class HandlerBase:
@@ -90,6 +100,50 @@ class HandlerBase:
 
     def _npi(self, elements: list[str], position: int, entity: str) -> str | None:
         """Return NM109 when it is an NPI, checking it (the parties part provides it)."""
+        raise NotImplementedError
+
+    def _single_day_only(self, qualifier: str, form: str, position: int) -> None:
+        """Record a date range (or other format) sent for a date that must be one D8 day."""
+        self._element(
+            "DTP",
+            position,
+            2,
+            ElementCode.INVALID_CODE,
+            f"DTP02 must be D8 for date qualifier {qualifier}",
+            reference="1250",
+            value=form,
+        )
+
+    def _period(
+        self, elements: list[str], position: int, form: str, status: str
+    ) -> ServicePeriod | None:
+        """Parse DTP03 as D8 or RD8, recording an invalid date."""
+        value = elements[3] if len(elements) > 3 else ""
+        if form == "D8":
+            period = day_period(value)
+            if period is not None:
+                return period
+        elif form == "RD8":
+            span = parse_range(value)
+            if span is not None:
+                return ServicePeriod(*span)
+        else:
+            return None
+        if value:
+            self._element(
+                "DTP",
+                position,
+                3,
+                ElementCode.INVALID_DATE,
+                f"DTP03 is not a valid {form} date",
+                reference="1251",
+                value=value,
+                status=status or None,
+            )
+        return None
+
+    def _close_line(self, position: int) -> None:
+        """Finish the open service line, if any (the lines part provides it)."""
         raise NotImplementedError
 
     def _scope(self) -> list[SegmentError] | None:

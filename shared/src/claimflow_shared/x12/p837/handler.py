@@ -9,6 +9,7 @@ from claimflow_shared.x12.errors import SegmentCode, Severity
 from claimflow_shared.x12.fastcheck import FastCheck, fast_check
 from claimflow_shared.x12.p837.base import Mapper, Route, RouteTable
 from claimflow_shared.x12.p837.claims import ClaimsMixin
+from claimflow_shared.x12.p837.lines import LinesMixin
 from claimflow_shared.x12.p837.loops import (
     ALLOWED,
     KNOWN_SEGMENTS,
@@ -31,7 +32,7 @@ CONVENTION_PREFIX = "005010X222"
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 
 
-class Professional837Handler(PartiesMixin, ClaimsMixin):
+class Professional837Handler(PartiesMixin, ClaimsMixin, LinesMixin):
     """Reads one 837P transaction set and emits a ClaimRead as each claim ends."""
 
     def segments(self, batch: list[list[str]], start: int, position: int) -> tuple[int, int]:

@@ -7,164 +7,8 @@ codes are the claim status codes (code source 508) a 277CA reports when the rule
 from __future__ import annotations
 
 from claimflow_shared.x12.elements import Rule, SegmentSpec, code_rule, spec
-from claimflow_shared.x12.errors import Severity
 from claimflow_shared.x12.p837 import codes as c
-
-
-def _nm1(
-    loop_entity: str,
-    types: str,
-    id_qualifiers: str | None,
-    *,
-    id_status: str,
-    name_required: bool = True,
-) -> SegmentSpec:
-    """Build an NM1 spec: entity type, name, and (when given) the identifier qualifier and id."""
-    rules = [
-        code_rule(2, "1065", "entity type qualifier", types, entity=loop_entity),
-        Rule(
-            3,
-            "1035",
-            "last or organization name",
-            required=name_required,
-            max_len=60,
-            status_code="125",
-            entity=loop_entity,
-        ),
-        Rule(4, "1036", "first name", max_len=35),
-        Rule(5, "1037", "middle name", max_len=25),
-        Rule(7, "1039", "name suffix", max_len=10),
-    ]
-    if id_qualifiers is not None:
-        rules.append(
-            code_rule(
-                8,
-                "66",
-                "identification code qualifier",
-                id_qualifiers,
-                status_code=id_status,
-                entity=loop_entity,
-            )
-        )
-        pattern = c.NPI_PATTERN if id_qualifiers == "XX" else None
-        rules.append(
-            Rule(
-                9,
-                "67",
-                "identification code",
-                required=True,
-                min_len=2,
-                max_len=80,
-                pattern=pattern,
-                status_code=id_status,
-                entity=loop_entity,
-            )
-        )
-    return spec("NM1", *rules, max_elements=12)
-
-
-def _optional_npi(entity: str) -> SegmentSpec:
-    """Build an NM1 spec for a provider loop whose NPI is sent when the provider has one."""
-    return spec(
-        "NM1",
-        code_rule(2, "1065", "entity type qualifier", "1 2", entity=entity),
-        code_rule(
-            8,
-            "66",
-            "identification code qualifier",
-            "XX",
-            required=False,
-            status_code="562",
-            entity=entity,
-        ),
-        Rule(
-            9, "67", "identification code", pattern=c.NPI_PATTERN, status_code="562", entity=entity
-        ),
-        max_elements=12,
-    )
-
-
-def _n4(entity: str, *, zip9: bool = False) -> SegmentSpec:
-    """Build an N4 spec; billing provider ZIP codes are expected with all nine digits."""
-    postal = Rule(3, "116", "postal code", min_len=3, max_len=15, status_code="500", entity=entity)
-    rules = [
-        Rule(
-            1,
-            "19",
-            "city name",
-            required=True,
-            min_len=2,
-            max_len=30,
-            status_code="502",
-            entity=entity,
-        ),
-        Rule(
-            2,
-            "156",
-            "state or province code",
-            kind="ID",
-            codes=c.STATES_AND_PROVINCES,
-            status_code="501",
-            entity=entity,
-        ),
-        postal,
-        Rule(4, "26", "country code", min_len=2, max_len=3),
-    ]
-    if zip9:
-        rules.append(
-            Rule(
-                3,
-                "116",
-                "nine-digit ZIP code",
-                pattern=c.ZIP9_PATTERN,
-                severity=Severity.NOTE,
-                status_code="500",
-                entity=entity,
-            )
-        )
-    return spec("N4", *rules, max_elements=7)
-
-
-def _n3(entity: str) -> SegmentSpec:
-    """Build an N3 spec."""
-    return spec(
-        "N3",
-        Rule(1, "166", "address line", required=True, max_len=55, status_code="503", entity=entity),
-        Rule(2, "166", "address line", max_len=55),
-        max_elements=2,
-    )
-
-
-def _ref(qualifiers: str, entity: str | None = None) -> SegmentSpec:
-    """Build a REF spec accepting the loop's qualifiers."""
-    return spec(
-        "REF",
-        code_rule(1, "128", "reference identification qualifier", qualifiers),
-        Rule(2, "127", "reference identification", required=True, max_len=50, entity=entity),
-        max_elements=4,
-    )
-
-
-def _dmg(entity: str) -> SegmentSpec:
-    """Build a DMG spec: D8 birth date and gender."""
-    return spec(
-        "DMG",
-        code_rule(1, "1250", "date format qualifier", "D8"),
-        Rule(
-            2,
-            "1251",
-            "birth date",
-            required=True,
-            kind="DT",
-            min_len=8,
-            max_len=8,
-            status_code="158",
-            entity=entity,
-        ),
-        code_rule(3, "1068", "gender code", "F M U", status_code="157", entity=entity),
-        max_elements=11,
-    )
-
+from claimflow_shared.x12.p837.spec_builders import dmg, n3, n4, nm1, provider_nm1, ref
 
 BHT = spec(
     "BHT",
@@ -363,55 +207,55 @@ DME_PWK = spec(
 
 SPECS: dict[tuple[str, str], SegmentSpec] = {
     ("HEADER", "BHT"): BHT,
-    ("1000A", "NM1"): _nm1("41", "1 2", "46", id_status="153"),
+    ("1000A", "NM1"): nm1("41", "1 2", "46", id_status="153"),
     ("1000A", "PER"): SUBMITTER_PER,
-    ("1000B", "NM1"): _nm1("40", "2", "46", id_status="153"),
+    ("1000B", "NM1"): nm1("40", "2", "46", id_status="153"),
     ("2000A", "PRV"): PRV,
-    ("2010AA", "NM1"): _nm1("85", "1 2", "XX", id_status="562"),
-    ("2010AA", "N3"): _n3("85"),
-    ("2010AA", "N4"): _n4("85", zip9=True),
-    ("2010AA", "REF"): _ref(c.BILLING_REF_QUALIFIERS, "85"),
-    ("2010AB", "N3"): _n3("87"),
-    ("2010AB", "N4"): _n4("87"),
-    ("2010AC", "N3"): _n3("PE"),
-    ("2010AC", "N4"): _n4("PE"),
+    ("2010AA", "NM1"): nm1("85", "1 2", "XX", id_status="562"),
+    ("2010AA", "N3"): n3("85"),
+    ("2010AA", "N4"): n4("85", zip9=True),
+    ("2010AA", "REF"): ref(c.BILLING_REF_QUALIFIERS, "85"),
+    ("2010AB", "N3"): n3("87"),
+    ("2010AB", "N4"): n4("87"),
+    ("2010AC", "N3"): n3("PE"),
+    ("2010AC", "N4"): n4("PE"),
     ("2000B", "SBR"): SBR,
-    ("2010BA", "NM1"): _nm1("IL", "1 2", "II MI", id_status="164"),
-    ("2010BA", "N3"): _n3("IL"),
-    ("2010BA", "N4"): _n4("IL"),
-    ("2010BA", "DMG"): _dmg("IL"),
-    ("2010BB", "NM1"): _nm1("PR", "2", "PI XV", id_status="153"),
-    ("2010BB", "N3"): _n3("PR"),
-    ("2010BB", "N4"): _n4("PR"),
-    ("2010BB", "REF"): _ref(c.PAYER_REF_QUALIFIERS, "PR"),
+    ("2010BA", "NM1"): nm1("IL", "1 2", "II MI", id_status="164"),
+    ("2010BA", "N3"): n3("IL"),
+    ("2010BA", "N4"): n4("IL"),
+    ("2010BA", "DMG"): dmg("IL"),
+    ("2010BB", "NM1"): nm1("PR", "2", "PI XV", id_status="153"),
+    ("2010BB", "N3"): n3("PR"),
+    ("2010BB", "N4"): n4("PR"),
+    ("2010BB", "REF"): ref(c.PAYER_REF_QUALIFIERS, "PR"),
     ("2000C", "PAT"): PAT,
-    ("2010CA", "NM1"): _nm1("QC", "1", None, id_status="164"),
-    ("2010CA", "N3"): _n3("QC"),
-    ("2010CA", "N4"): _n4("QC"),
-    ("2010CA", "DMG"): _dmg("QC"),
+    ("2010CA", "NM1"): nm1("QC", "1", None, id_status="164"),
+    ("2010CA", "N3"): n3("QC"),
+    ("2010CA", "N4"): n4("QC"),
+    ("2010CA", "DMG"): dmg("QC"),
     ("2300", "CLM"): CLM,
     ("2300", "DTP"): CLAIM_DTP,
     ("2300", "PWK"): CLAIM_PWK,
-    ("2300", "REF"): _ref(c.CLAIM_REF_QUALIFIERS),
-    ("2310A", "NM1"): _optional_npi("DN"),
-    ("2310B", "NM1"): _nm1("82", "1 2", "XX", id_status="562"),
+    ("2300", "REF"): ref(c.CLAIM_REF_QUALIFIERS),
+    ("2310A", "NM1"): provider_nm1("DN"),
+    ("2310B", "NM1"): nm1("82", "1 2", "XX", id_status="562"),
     ("2310B", "PRV"): PRV,
-    ("2310B", "REF"): _ref(c.PROVIDER_REF_QUALIFIERS, "82"),
-    ("2310C", "NM1"): _optional_npi("77"),
-    ("2310C", "N3"): _n3("77"),
-    ("2310C", "N4"): _n4("77"),
-    ("2310D", "NM1"): _optional_npi("DQ"),
+    ("2310B", "REF"): ref(c.PROVIDER_REF_QUALIFIERS, "82"),
+    ("2310C", "NM1"): provider_nm1("77"),
+    ("2310C", "N3"): n3("77"),
+    ("2310C", "N4"): n4("77"),
+    ("2310D", "NM1"): provider_nm1("DQ"),
     ("2400", "LX"): LX,
     ("2400", "SV1"): SV1,
     ("2400", "DTP"): LINE_DTP,
     ("2400", "PWK"): CLAIM_PWK,
-    ("2400", "REF"): _ref(c.LINE_REF_QUALIFIERS),
-    ("2420A", "NM1"): _nm1("82", "1 2", "XX", id_status="562"),
+    ("2400", "REF"): ref(c.LINE_REF_QUALIFIERS),
+    ("2420A", "NM1"): nm1("82", "1 2", "XX", id_status="562"),
     ("2420A", "PRV"): PRV,
-    ("2420C", "NM1"): _optional_npi("77"),
-    ("2420C", "N3"): _n3("77"),
-    ("2420C", "N4"): _n4("77"),
-    ("2420D", "NM1"): _optional_npi("DQ"),
-    ("2420E", "NM1"): _optional_npi("DK"),
-    ("2420F", "NM1"): _optional_npi("DN"),
+    ("2420C", "NM1"): provider_nm1("77"),
+    ("2420C", "N3"): n3("77"),
+    ("2420C", "N4"): n4("77"),
+    ("2420D", "NM1"): provider_nm1("DQ"),
+    ("2420E", "NM1"): provider_nm1("DK"),
+    ("2420F", "NM1"): provider_nm1("DN"),
 }
