@@ -142,6 +142,10 @@ class HandlerBase:
             )
         return None
 
+    def _unexpected(self, tag: str, position: int) -> None:
+        """Record a segment that has no place where it appears (the handler provides it)."""
+        raise NotImplementedError
+
     def _close_line(self, position: int) -> None:
         """Finish the open service line, if any (the lines part provides it)."""
         raise NotImplementedError

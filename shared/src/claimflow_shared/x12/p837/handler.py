@@ -141,13 +141,6 @@ class Professional837Handler(PartiesMixin, ClaimsMixin, LinesMixin):
         else:
             self._unexpected("SBR", position)
 
-    def _on_lx_any(self, elements: list[str], position: int) -> None:
-        """Route LX: a service line needs an open claim."""
-        if self._claim is None:
-            self._unexpected("LX", position)
-        else:
-            self._on_lx(elements, position)
-
     def _on_line_subloop(self, elements: list[str], position: int) -> None:
         """Open the 2410, 2430 or 2440 loop of the current service line."""
         tag = elements[0]
@@ -160,7 +153,7 @@ class Professional837Handler(PartiesMixin, ClaimsMixin, LinesMixin):
 _STARTERS: dict[str, Mapper] = {
     "HL": Professional837Handler._on_hl,
     "CLM": Professional837Handler._on_clm,
-    "LX": Professional837Handler._on_lx_any,
+    "LX": Professional837Handler._on_lx,
     "NM1": Professional837Handler._on_nm1,
     "SBR": Professional837Handler._on_sbr_any,
     "LIN": Professional837Handler._on_line_subloop,

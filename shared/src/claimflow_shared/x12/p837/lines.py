@@ -27,9 +27,11 @@ class LinesMixin(HandlerBase):
     """Reads service lines and adds each to its claim when the line ends."""
 
     def _on_lx(self, elements: list[str], position: int) -> None:
-        """Close the previous line and open a new one."""
+        """Close the previous line and open a new one (a line needs an open claim)."""
         claim = self._claim
-        assert claim is not None
+        if claim is None:
+            self._unexpected("LX", position)
+            return
         if self._loop != "2400":
             self._enter("2400", position)
             self._level = "2400"
