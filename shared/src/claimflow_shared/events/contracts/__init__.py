@@ -1,7 +1,11 @@
 """Every event contract of the system, one module per producing service."""
 
 from claimflow_shared.events.contracts.claims import ClaimStatusChanged, ClaimSubmitted
-from claimflow_shared.events.contracts.codecatalog import ClaimCodeReviewCompleted
+from claimflow_shared.events.contracts.codecatalog import (
+    ApplicationStatusChanged,
+    ClaimCodeReviewCompleted,
+    CodeSetReleased,
+)
 from claimflow_shared.events.contracts.notifications import SubscriptionDisabled, WebhookDelivered
 from claimflow_shared.events.contracts.priorauth import (
     AuthorizationDueSoon,
@@ -14,11 +18,13 @@ TOPICS = ("claims.events", "codecatalog.events", "priorauth.events", "notificati
 
 __all__ = [
     "TOPICS",
+    "ApplicationStatusChanged",
     "AuthorizationDueSoon",
     "AuthorizationOverdue",
     "AuthorizationStatusChanged",
     "ClaimAuthorizationCheckCompleted",
     "ClaimCodeReviewCompleted",
+    "CodeSetReleased",
     "ClaimStatusChanged",
     "ClaimSubmitted",
     "SubscriptionDisabled",

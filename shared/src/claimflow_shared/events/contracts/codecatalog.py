@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -45,3 +45,42 @@ class ClaimCodeReviewCompleted(Event):
         if any(f.severity == "reject" for f in self.findings):
             return "rejected"
         return "warnings" if self.findings else "clean"
+
+
+class CodeSetReleased(Event):
+    """A release of a code set or edit table was imported; readers reload what they cache."""
+
+    type: ClassVar[str] = "codecatalog.release.published.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+    aggregate_field: ClassVar[str] = "code_system"
+
+    release_id: int
+    code_system: str
+    version: str
+    effective_date: date
+    records: int
+    added: int
+    changed: int
+    terminated: int
+    published_at: datetime
+
+
+class ApplicationStatusChanged(Event):
+    """A new-code application moved from one status to another."""
+
+    type: ClassVar[str] = "codecatalog.application.status_changed.v1"
+    topic: ClassVar[str] = TOPIC
+    source: ClassVar[str] = SOURCE
+    aggregate_field: ClassVar[str] = "application_id"
+
+    application_id: str
+    tenant_id: str
+    action: str
+    from_status: str | None
+    to_status: str
+    category: str
+    meeting_date: date | None = None
+    assigned_code: str | None = None
+    effective_date: date | None = None
+    changed_at: datetime
