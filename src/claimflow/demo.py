@@ -5,31 +5,18 @@ CPT codes appear without descriptors: CPT descriptors are AMA copyright and neve
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from code_catalog.codes.models import Code, Release
+from code_catalog.demo import seed_demo
 from prior_auth.payers.models import PayerSettings, SimulatorProfile
 from prior_auth.payers.schemas import PayerSettingsIn, SimulatorProfileIn
 from prior_auth.requirements.models import Requirement
 
 DEMO_PAYER = "DEMO-PAYER"
 START = date(2025, 1, 1)
-
-DEMO_CODES: tuple[tuple[str, str, str, str], ...] = (
-    ("hcpcs", "G0008", "Flu vaccine admin", "Giving an influenza vaccine"),
-    ("hcpcs", "J1100", "Dexamethasone inj", "Injection of dexamethasone, per 1 mg"),
-    ("hcpcs", "E0114", "Crutches underarm pair", "Underarm crutches, other than wood, a pair"),
-    ("hcpcs", "A0428", "Ambulance BLS", "Basic life support ambulance, non-emergency"),
-    ("cpt", "99213", "", ""),
-    ("cpt", "99214", "", ""),
-    ("cpt", "29881", "", ""),
-    ("icd10cm", "J101", "Flu due to other identified virus", "Influenza with respiratory signs"),
-    ("icd10cm", "M2351", "Chronic instability of knee", "Chronic instability of knee, right"),
-    ("icd10cm", "E119", "Type 2 diabetes w/o complications", "Type 2 diabetes mellitus"),
-)
 
 DEMO_PAYER_SETTINGS = PayerSettingsIn(time_zone="America/New_York", pause_while_pended=True)
 DEMO_SIMULATOR = SimulatorProfileIn(
@@ -42,26 +29,8 @@ DEMO_SIMULATOR = SimulatorProfileIn(
 
 
 async def seed_catalog(session: AsyncSession) -> int:
-    """Add the demo codes once; return how many were added."""
-    if await session.scalar(select(Release.id).where(Release.version == "demo")):
-        return 0
-    release = Release(code_system="demo", version="demo", effective_date=START)
-    session.add(release)
-    await session.flush()
-    for system, code, short, long in DEMO_CODES:
-        session.add(
-            Code(
-                code_system=system,
-                code=code,
-                category=None,
-                short_descriptor=short or None,
-                long_descriptor=long or None,
-                billable=True,
-                effective_date=START,
-                release_id=release.id,
-            )
-        )
-    return len(DEMO_CODES)
+    """Add the demo catalog once (codes, an edit and fee rows, a panel calendar); return rows."""
+    return await seed_demo(session, today=datetime.now(UTC).date())
 
 
 async def seed_prior_auth(session: AsyncSession) -> int:

@@ -17,8 +17,7 @@ from code_catalog.importers.pos import parse_pos_csv
 from code_catalog.review.builder import TableBuilder
 from code_catalog.review.engine import ReviewEngine
 from code_catalog.review.tables import CatalogTables
-
-from .layouts import (
+from code_catalog.testing.layouts import (
     julian,
     shared_data_dir,
     write_aoc,

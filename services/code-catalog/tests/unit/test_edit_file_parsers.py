@@ -13,8 +13,14 @@ from code_catalog.importers.errors import ImportFormatError
 from code_catalog.importers.mue import effective_date_from_name, parse_mue_csv
 from code_catalog.importers.ncci import parse_ptp_file
 from code_catalog.importers.records import AddOnEditRecord, MueRecord, PtpEditRecord
-
-from .layouts import AOC_HEADER, PTP_PREAMBLE, julian, write_aoc, write_mue, write_ptp
+from code_catalog.testing.layouts import (
+    AOC_HEADER,
+    PTP_PREAMBLE,
+    julian,
+    write_aoc,
+    write_mue,
+    write_ptp,
+)
 
 GOOD_PTP = ("10001", "10002", "*", "19960101", "*", "0", "Mutually exclusive procedures")
 GOOD_MUE = ("10001", "2", "3 Date of Service Edit: Clinical", "Clinical: Data")

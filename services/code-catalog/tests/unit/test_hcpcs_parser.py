@@ -17,8 +17,7 @@ from code_catalog.importers.hcpcs import (
     parse_hcpcs_xlsx,
 )
 from code_catalog.importers.records import HcpcsRecordKind
-
-from .layouts import copy_csv_rows, hcpcs_fixed_width
+from code_catalog.testing.layouts import copy_csv_rows, hcpcs_fixed_width
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:

@@ -13,8 +13,7 @@ from code_catalog.importers.icd10cm import (
     parse_icd10cm_tabular,
 )
 from code_catalog.importers.records import Icd10cmRecord
-
-from .layouts import order_line, write_order_file
+from code_catalog.testing.layouts import order_line, write_order_file
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,7 @@ from code_catalog.importers.cpt import parse_cpt_csv
 from code_catalog.importers.errors import ImportFormatError
 from code_catalog.importers.pos import parse_pos_csv
 from code_catalog.importers.rvu import parse_rvu_csv, payment_amounts
-
-from .layouts import copy_csv_rows, write_cpt
+from code_catalog.testing.layouts import copy_csv_rows, write_cpt
 
 
 class TestPlaceOfService:

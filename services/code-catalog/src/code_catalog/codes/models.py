@@ -1,62 +1,62 @@
-"""Code sets: releases and the codes they carry, each valid over a date range."""
+"""Codes as versioned rows: each row is one code's descriptors over a span of days.
+
+A code is valid on a day when one of its rows covers it (``valid_from`` to ``valid_to``, both
+included; an open ``valid_to`` runs on). The latest row of a code is its ``current`` one; a new
+release either edits that row in place (a termination date set or lifted) or closes it and adds
+the next version (a descriptor or billability change that takes effect later).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-    func,
+from sqlalchemy import BigInteger, Boolean, Computed, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from code_catalog.base import Base
+
+SEARCH_VECTOR = (
+    "setweight(to_tsvector('english'::regconfig, code), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce(short_descriptor, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce(long_descriptor, '')), 'B')"
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from claimflow_shared.db import service_metadata
-
-
-class Base(DeclarativeBase):
-    """Declarative base of the code-catalog tables."""
-
-    metadata = service_metadata()
-
-
-class Release(Base):
-    """One published version of a code system (e.g. HCPCS 2025 October)."""
-
-    __tablename__ = "releases"
-    __table_args__ = (UniqueConstraint("code_system", "version"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    code_system: Mapped[str] = mapped_column(String(20))
-    version: Mapped[str] = mapped_column(String(40))
-    effective_date: Mapped[date] = mapped_column(Date)
-    imported_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
 
 
 class Code(Base):
-    """A code of a code system as valid from ``effective_date`` until ``termination_date``."""
+    """One version of a code: its descriptors, billability and the days it covers."""
 
     __tablename__ = "codes"
     __table_args__ = (
-        UniqueConstraint("code_system", "code", "effective_date"),
-        Index("ix_codes_lookup", "code", "code_system"),
+        Index(
+            "ix_codes_current",
+            "system",
+            "code",
+            unique=True,
+            postgresql_where=text("current"),
+        ),
+        Index("ix_codes_code", "code", "system", "valid_from"),
+        Index("ix_codes_search", "search", postgresql_using="gin"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    code_system: Mapped[str] = mapped_column(String(20))
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    system: Mapped[str] = mapped_column(String(12))
     code: Mapped[str] = mapped_column(String(8))
-    category: Mapped[str | None] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(24))
+    billable: Mapped[bool] = mapped_column(Boolean, default=True)
     short_descriptor: Mapped[str | None] = mapped_column(Text)
     long_descriptor: Mapped[str | None] = mapped_column(Text)
-    billable: Mapped[bool] = mapped_column(Boolean, default=True)
-    effective_date: Mapped[date] = mapped_column(Date)
-    termination_date: Mapped[date | None] = mapped_column(Date)
-    release_id: Mapped[int | None] = mapped_column(ForeignKey("releases.id"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[str] = mapped_column(String(24))
+    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    search: Mapped[str] = mapped_column(
+        TSVECTOR, Computed(SEARCH_VECTOR, persisted=True), deferred=True
+    )
+
+    def covers(self, day: date) -> bool:
+        """Whether this version is in force on ``day``."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

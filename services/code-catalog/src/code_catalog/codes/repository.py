@@ -1,14 +1,36 @@
-"""Every query over codes and releases."""
+"""Every query over codes: versions of a code, batches of codes, lists and free-text search."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, case, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
 
 from code_catalog.codes.models import Code
+from code_catalog.releases.models import Release
+
+RANK_NORMALIZATION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """What a search is narrowed to besides its words."""
+
+    system: str | None = None
+    category: str | None = None
+    active_on: date | None = None
+    limit: int = 20
+
+
+def covering(day: date) -> ColumnElement[bool]:
+    """Versions in force on a day."""
+    return and_(Code.valid_from <= day, or_(Code.valid_to.is_(None), Code.valid_to >= day))
 
 
 class CodeRepository:
@@ -17,23 +39,62 @@ class CodeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def versions_of(self, codes: Iterable[str], *, systems: Iterable[str]) -> list[Code]:
-        """Every dated version of the given codes in the given systems, in one query."""
+    async def versions(self, codes: Iterable[str], systems: Iterable[str]) -> Sequence[Code]:
+        """Every version of the given codes in the given systems, oldest first, in one query."""
         wanted = sorted(set(codes))
         if not wanted:
             return []
         rows = await self.session.scalars(
-            select(Code).where(Code.code.in_(wanted), Code.code_system.in_(list(systems)))
-        )
-        return list(rows.all())
-
-    async def as_of(self, code: str, on: date) -> Code | None:
-        """The version of ``code`` valid on ``on``."""
-        rows = await self.session.scalars(
             select(Code)
-            .where(Code.code == code, Code.effective_date <= on)
-            .where((Code.termination_date.is_(None)) | (Code.termination_date >= on))
-            .order_by(Code.effective_date.desc())
-            .limit(1)
+            .where(Code.code.in_(wanted), Code.system.in_(sorted(set(systems))))
+            .order_by(Code.system, Code.code, Code.valid_from)
         )
-        return rows.first()
+        return rows.all()
+
+    async def listed(self, system: str, on: date | None) -> Sequence[Code]:
+        """A whole (small) system: versions in force on a day, or the current ones."""
+        query = select(Code).where(Code.system == system).order_by(Code.code)
+        query = query.where(covering(on)) if on else query.where(Code.current)
+        return (await self.session.scalars(query)).all()
+
+    async def search(
+        self, tsquery: str, exact: str | None, filters: SearchFilters
+    ) -> Sequence[Row[Any]]:
+        """Codes whose descriptors match a ``tsquery``, the best ranked first."""
+        query_value = func.to_tsquery(cast(literal("english"), REGCONFIG), tsquery)
+        rank = func.ts_rank_cd(Code.search, query_value, RANK_NORMALIZATION)
+        exact_first = case((Code.code == (exact or ""), 0), else_=1)
+        statement = (
+            select(
+                Code.system,
+                Code.code,
+                Code.category,
+                Code.billable,
+                Code.short_descriptor,
+                Code.long_descriptor,
+                Code.valid_from,
+                Code.valid_to,
+                rank.label("rank"),
+            )
+            .where(Code.search.op("@@")(query_value))
+            .order_by(exact_first, rank.desc(), Code.code)
+            .limit(filters.limit)
+        )
+        if filters.system:
+            statement = statement.where(Code.system == filters.system)
+        if filters.category:
+            statement = statement.where(Code.category == filters.category)
+        statement = statement.where(
+            covering(filters.active_on) if filters.active_on else Code.current
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def release_labels(self, release_ids: Iterable[int]) -> dict[int, str]:
+        """The labels of some releases by id."""
+        ids = sorted(set(release_ids))
+        if not ids:
+            return {}
+        rows = await self.session.execute(
+            select(Release.id, Release.code_system, Release.version).where(Release.id.in_(ids))
+        )
+        return {row.id: f"{row.code_system} {row.version}" for row in rows}

@@ -1,63 +1,49 @@
-"""Code review of submitted claims (the thin first version: codes exist and are active)."""
+"""Code review of submitted claims against the in-memory tables, and their refresh."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from claimflow_shared.events.contracts import ClaimCodeReviewCompleted, ClaimSubmitted
-from claimflow_shared.events.contracts.codecatalog import CodeFinding
+from claimflow_shared.events.contracts import (
+    ClaimCodeReviewCompleted,
+    ClaimSubmitted,
+    CodeSetReleased,
+)
 from claimflow_shared.messaging.consumer import Handler, HandlerContext
-from code_catalog.codes.models import Code
-from code_catalog.codes.repository import CodeRepository
-
-PROCEDURE_SYSTEMS = ("cpt", "hcpcs")
+from code_catalog.review.cache import CatalogCache
+from code_catalog.review.mapping import claim_for_review, code_finding
 
 
-def _active(versions: list[Code], on: date) -> bool:
-    return any(
-        v.effective_date <= on and (v.termination_date is None or v.termination_date >= on)
-        for v in versions
-    )
+class ReviewHandlers:
+    """The handlers of one worker process, sharing its cache."""
 
+    def __init__(self, cache: CatalogCache) -> None:
+        self.cache = cache
 
-async def on_claim_submitted(ctx: HandlerContext, event: ClaimSubmitted) -> None:
-    """Check each line's procedure code and publish the findings."""
-    ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
-    known = await CodeRepository(ctx.session).versions_of(
-        (line.code for line in event.lines), systems=PROCEDURE_SYSTEMS
-    )
-    by_code: dict[str, list[Code]] = {}
-    for version in known:
-        by_code.setdefault(version.code, []).append(version)
-    findings = []
-    for line in event.lines:
-        versions = by_code.get(line.code, [])
-        if not versions:
-            findings.append(
-                CodeFinding(
-                    line=line.line_number,
-                    rule="CODE_UNKNOWN",
-                    severity="reject",
-                    message=f"{line.code} is not a known code",
-                )
+    async def on_claim_submitted(self, ctx: HandlerContext, event: ClaimSubmitted) -> None:
+        """Review every line of the claim and publish all findings."""
+        ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
+        engine = await self.cache.engine()
+        findings = engine.review(claim_for_review(event))
+        ctx.span.set_attribute("claimflow.findings", len(findings))
+        ctx.publish(
+            ClaimCodeReviewCompleted(
+                claim_id=event.claim_id,
+                tenant_id=event.tenant_id,
+                findings=[code_finding(finding) for finding in findings],
+                reviewed_at=datetime.now(UTC),
             )
-        elif not _active(versions, line.service_date_from):
-            findings.append(
-                CodeFinding(
-                    line=line.line_number,
-                    rule="CODE_INACTIVE",
-                    severity="reject",
-                    message=f"{line.code} is not active on {line.service_date_from}",
-                )
-            )
-    ctx.publish(
-        ClaimCodeReviewCompleted(
-            claim_id=event.claim_id,
-            tenant_id=event.tenant_id,
-            findings=findings,
-            reviewed_at=datetime.now(UTC),
         )
-    )
 
+    async def on_code_set_released(self, ctx: HandlerContext, event: CodeSetReleased) -> None:
+        """Rebuild the tables if this release is newer than what they hold."""
+        ctx.span.set_attribute("claimflow.release_id", event.release_id)
+        await self.cache.refresh(release_id=event.release_id)
 
-HANDLERS: dict[str, Handler] = {ClaimSubmitted.type: on_claim_submitted}
+    def review(self) -> dict[str, Handler]:
+        """The handlers of the review consumer group."""
+        return {ClaimSubmitted.type: self.on_claim_submitted}
+
+    def refresh(self) -> dict[str, Handler]:
+        """The handlers of this process's own release consumer group."""
+        return {CodeSetReleased.type: self.on_code_set_released}

@@ -1,4 +1,5 @@
-"""Writers of small files in the official CMS layouts, and the shared data directory.
+"""Writers of small files in the official CMS layouts (for tests and benchmarks), and the shared
+data directory.
 
 CPT rows written here carry made-up descriptors ("Test procedure A"); real CPT text never appears.
 """

@@ -1,0 +1,109 @@
+"""Temporary staging tables, filled with COPY through the session's own connection.
+
+Each table lives until the transaction ends (``ON COMMIT DROP``), so a failed import leaves
+nothing behind and two imports in one transaction never share rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from code_catalog.imports.rows import (
+    ADDON_COLUMNS,
+    CODE_COLUMNS,
+    FEE_COLUMNS,
+    MUE_COLUMNS,
+    PTP_COLUMNS,
+    StageRow,
+)
+
+STAGE_CODES = "stage_codes"
+STAGE_PTP = "stage_ptp"
+STAGE_MUE = "stage_mue"
+STAGE_ADDON = "stage_addon"
+STAGE_FEES = "stage_fees"
+
+DEFINITIONS = {
+    STAGE_CODES: (
+        "system text NOT NULL, code text NOT NULL, category text NOT NULL, billable boolean "
+        "NOT NULL, short_descriptor text, long_descriptor text, valid_from date, valid_to date, "
+        "change_from date, attributes jsonb NOT NULL, current_id bigint, action text, "
+        "starts date"
+    ),
+    STAGE_PTP: (
+        "column1 text NOT NULL, column2 text NOT NULL, effective_date date NOT NULL, "
+        "deletion_date date, modifier_indicator smallint NOT NULL, prior_to_1996 boolean "
+        "NOT NULL, rationale text NOT NULL, current_id bigint, action text"
+    ),
+    STAGE_MUE: (
+        "code text NOT NULL, max_units integer NOT NULL, adjudication_indicator smallint "
+        "NOT NULL, adjudication_label text NOT NULL, rationale text NOT NULL, current_id bigint, "
+        "action text, starts date"
+    ),
+    STAGE_ADDON: (
+        "addon_code text NOT NULL, primary_code text, edit_type smallint NOT NULL, "
+        "effective_date date NOT NULL, deletion_date date, addon_deletion_date date, "
+        "primary_deletion_date date, notes text NOT NULL, current_id bigint, action text"
+    ),
+    STAGE_FEES: (
+        "code text NOT NULL, modifier text NOT NULL, description text NOT NULL, status_code "
+        "text NOT NULL, work_rvu numeric NOT NULL, non_facility_pe_rvu numeric NOT NULL, "
+        "facility_pe_rvu numeric NOT NULL, mp_rvu numeric NOT NULL, non_facility_total numeric "
+        "NOT NULL, facility_total numeric NOT NULL, non_facility_pe_na boolean NOT NULL, "
+        "facility_pe_na boolean NOT NULL, pctc_indicator text NOT NULL, global_days text "
+        "NOT NULL, conversion_factor numeric NOT NULL, facility_payment numeric NOT NULL, "
+        "non_facility_payment numeric NOT NULL, effective_date date NOT NULL, end_date date "
+        "NOT NULL, current_id bigint, action text"
+    ),
+}
+COLUMNS = {
+    STAGE_CODES: CODE_COLUMNS,
+    STAGE_PTP: PTP_COLUMNS,
+    STAGE_MUE: MUE_COLUMNS,
+    STAGE_ADDON: ADDON_COLUMNS,
+    STAGE_FEES: FEE_COLUMNS,
+}
+KEYS = {
+    STAGE_CODES: ("system", "code"),
+    STAGE_PTP: ("column1", "column2", "effective_date"),
+    STAGE_MUE: ("code",),
+    STAGE_ADDON: ("addon_code", "coalesce(primary_code, '')", "effective_date"),
+    STAGE_FEES: ("code", "modifier", "effective_date"),
+}
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session's transaction."""
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+async def create_stage(session: AsyncSession, table: str) -> None:
+    """Create an empty staging table for this transaction."""
+    await session.execute(text(f"CREATE TEMP TABLE {table} ({DEFINITIONS[table]}) ON COMMIT DROP"))
+
+
+async def copy_into(session: AsyncSession, table: str, rows: Iterable[StageRow]) -> int:
+    """COPY rows into a staging table, then index and analyze it; return how many it holds."""
+    driver = await driver_connection(session)
+    await driver.copy_records_to_table(table, records=rows, columns=list(COLUMNS[table]))
+    keys = ", ".join(KEYS[table])
+    await session.execute(text(f"CREATE INDEX ON {table} ({keys})"))
+    await session.execute(text(f"ANALYZE {table}"))
+    return int(await session.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
+
+
+async def first_duplicate(session: AsyncSession, table: str) -> Sequence[Any] | None:
+    """The key of a row the file holds twice, if any."""
+    keys = ", ".join(KEYS[table])
+    row = (
+        await session.execute(
+            text(f"SELECT {keys} FROM {table} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1")
+        )
+    ).first()
+    return tuple(row) if row is not None else None
