@@ -31,6 +31,7 @@ from claimflow_shared.x12.errors import (
     InterchangeCode,
     InterchangeError,
     SetCode,
+    shown,
 )
 from claimflow_shared.x12.results import GroupAck, InterchangeAck
 from claimflow_shared.x12.tokenizer import (
@@ -174,7 +175,9 @@ class InterchangeReader:
 
     def _stray(self, tag: str, where: str) -> None:
         """Note a segment that belongs to no envelope position."""
-        self._note(InterchangeCode.INVALID_CONTENT, f"segment {tag} found {where}", fatal=False)
+        self._note(
+            InterchangeCode.INVALID_CONTENT, f"segment {shown(tag)} found {where}", fatal=False
+        )
 
     def _note(self, code: InterchangeCode, message: str, *, fatal: bool) -> None:
         """Record an interchange-level problem, keeping the list bounded."""
@@ -287,7 +290,7 @@ class InterchangeReader:
         if count_mismatch(trimmed(elements, 1), len(self._groups)):
             self._note(
                 InterchangeCode.INVALID_GROUP_COUNT,
-                f"IEA01 says {trimmed(elements, 1)!r} groups but the interchange holds "
+                f"IEA01 says {shown(trimmed(elements, 1), 9)!r} groups but the interchange holds "
                 f"{len(self._groups)}",
                 fatal=False,
             )

@@ -10,6 +10,7 @@ from claimflow_shared.x12.errors import (
     SegmentError,
     SetCode,
     Severity,
+    shown,
 )
 from claimflow_shared.x12.results import AckStatus, GroupAck, TransactionSetAck
 from claimflow_shared.x12.transactions import GroupHeader, TransactionHandler, TransactionSetHeader
@@ -105,7 +106,8 @@ def group_verdict(group: GroupState, trailer: list[str] | None) -> GroupAck:
             group.errors.append(
                 GroupError(
                     GroupCode.SET_COUNT_MISMATCH,
-                    f"GE01 says {count!r} transaction sets but the group holds {len(group.sets)}",
+                    f"GE01 says {shown(count, 9)!r} transaction sets but the group holds "
+                    f"{len(group.sets)}",
                 )
             )
         if trimmed(trailer, 2) != group.header.control_number:

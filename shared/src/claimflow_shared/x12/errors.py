@@ -1,13 +1,19 @@
 """Error records shared by every X12 transaction: what went wrong, where, and how far it reaches.
 
-Messages name the segment, element and rule, never the submitted value, so they are safe to log;
-the offending value travels separately in `ElementError.bad_value` (the 999 IK404 copy).
+Messages hold segment ids, element positions, rules and at most a code or a count (a qualifier,
+a trailer count): never names, member ids, dates or amounts from the data, so they are safe to
+log. The offending value travels apart, in `ElementError.bad_value` (the 999 IK404 copy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+def shown(value: str, limit: int = 3) -> str:
+    """Return a code from the data fit for a message: short and alphanumeric, else '?'."""
+    return value if value and len(value) <= limit and value.isalnum() else "?"
 
 
 class Severity(StrEnum):

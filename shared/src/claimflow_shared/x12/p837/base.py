@@ -15,6 +15,7 @@ from claimflow_shared.x12.errors import (
     SegmentCode,
     SegmentError,
     Severity,
+    shown,
 )
 from claimflow_shared.x12.fastcheck import FastCheck
 from claimflow_shared.x12.p837.drafts import (
@@ -109,7 +110,7 @@ class HandlerBase:
             position,
             2,
             ElementCode.INVALID_CODE,
-            f"DTP02 must be D8 for date qualifier {qualifier}",
+            f"DTP02 must be D8 for date qualifier {shown(qualifier)}",
             reference="1250",
             value=form,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claimflow_shared.x12.elements import SegmentSpec
-from claimflow_shared.x12.errors import SegmentCode, Severity
+from claimflow_shared.x12.errors import SegmentCode, Severity, shown
 from claimflow_shared.x12.fastcheck import FastCheck, fast_check
 from claimflow_shared.x12.p837.base import Mapper, Route, RouteTable
 from claimflow_shared.x12.p837.claims import ClaimsMixin
@@ -100,14 +100,14 @@ class Professional837Handler(PartiesMixin, ClaimsMixin, LinesMixin):
 
     def _unexpected(self, tag: str, position: int) -> None:
         """Record a segment that has no place where it appears."""
-        shown = tag[:3] if _SEGMENT_ID.fullmatch(tag[:3]) else "???"
+        label = tag[:3] if _SEGMENT_ID.fullmatch(tag[:3]) else "???"
         if tag in KNOWN_SEGMENTS:
             code = SegmentCode.UNEXPECTED
         elif _SEGMENT_ID.fullmatch(tag):
             code = SegmentCode.NOT_IN_TRANSACTION
         else:
             code = SegmentCode.UNRECOGNIZED
-        self._issue(shown, position, code, f"segment {shown} is not expected in loop {self._loop}")
+        self._issue(label, position, code, f"segment {label} is not expected in loop {self._loop}")
 
     def _on_nm1(self, elements: list[str], position: int) -> None:
         """Open the loop an NM1 qualifier names within the current level."""
@@ -118,7 +118,7 @@ class Professional837Handler(PartiesMixin, ClaimsMixin, LinesMixin):
                 "NM1",
                 position,
                 SegmentCode.UNEXPECTED,
-                f"NM1*{qualifier[:3]} is not expected within loop {self._level}",
+                f"NM1*{shown(qualifier)} is not expected within loop {self._level}",
             )
             return
         loop, segment_spec, quick, mapper = opened
