@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,15 @@ from claimflow_shared.db import connect
 
 
 def claim_body(*, code: str = "G0008", payer: str = "DEMO-PAYER") -> dict[str, Any]:
-    """A minimal valid claim for a synthetic patient."""
+    """A minimal valid claim for a synthetic patient, served a week ago (inside timely filing)."""
+    served = (date.today() - timedelta(days=7)).isoformat()
     return {
         "payer_id": payer,
         "billing_npi": "1234567893",
         "patient_ref": "SYNTH-PATIENT-0001",
         "place_of_service": "11",
         "diagnosis_codes": ["J101"],
-        "lines": [{"code": code, "units": 1, "charge": "25.00", "service_date": "2025-10-01"}],
+        "lines": [{"code": code, "units": 1, "charge": "25.00", "service_date": served}],
         "total_charge": "25.00",
     }
 

@@ -1,7 +1,7 @@
 """Alembic environment of the claims service."""
 
 from claimflow_shared.migrations import run_env
-from claims.claims.models import Base
 from claims.settings import ClaimsSettings
+from claims.tables import metadata
 
-run_env(Base.metadata, ClaimsSettings)
+run_env(metadata, ClaimsSettings)

@@ -7,26 +7,57 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
-from claims.claims.endpoints import router as claims_router
-from claims.claims.handlers import HANDLERS
-from claims.claims.models import Base
+from claims.inquiry.endpoints import router as inquiry_router
+from claims.intake.endpoints import batch_router
+from claims.intake.endpoints import router as intake_router
+from claims.patient_refs.endpoints import router as patient_refs_router
+from claims.payers.endpoints import router as payers_router
+from claims.queue.endpoints import router as queue_router
+from claims.review.handlers import review_handlers
 from claims.settings import ClaimsSettings
+from claims.status.endpoints import router as status_router
+from claims.status.gauge import StatusGauge
+from claims.tables import metadata
+from claims.x12.endpoints import router as x12_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
+def _settings(runtime: Runtime) -> ClaimsSettings:
+    """The runtime's settings, which for this service are always ClaimsSettings."""
+    if not isinstance(runtime.settings, ClaimsSettings):
+        raise TypeError("the claims worker runs on ClaimsSettings")
+    return runtime.settings
+
+
 def consumers(runtime: Runtime) -> Sequence[EventConsumer]:
-    """The service's consumer groups."""
-    return [consumer_for(runtime, name="claims.review", handlers=HANDLERS)]
+    """The review join and the claims-by-status gauge."""
+    settings = _settings(runtime)
+    return [
+        consumer_for(runtime, name="claims.review", handlers=review_handlers(settings.clock)),
+        StatusGauge(runtime, interval=settings.status_gauge_seconds),
+    ]
 
 
 DEFINITION = ServiceDefinition(
     name="claims",
     settings_type=ClaimsSettings,
-    routers=[claims_router],
+    routers=[
+        inquiry_router,
+        batch_router,
+        intake_router,
+        status_router,
+        x12_router,
+        queue_router,
+        payers_router,
+        patient_refs_router,
+    ],
     consumers=consumers,
-    metadata=Base.metadata,
+    metadata=metadata,
     migrations=MIGRATIONS,
     title="claimflow claims",
-    description="Claim intake (JSON and X12 837P), review, status and the ops queue.",
+    description=(
+        "Claim intake (JSON and X12 837P with 999/277CA), review, status, inquiry and the ops"
+        " queue."
+    ),
 )

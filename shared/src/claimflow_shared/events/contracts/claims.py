@@ -32,7 +32,11 @@ class SubmittedLine(BaseModel):
 
 
 class ClaimSubmitted(Event):
-    """A claim passed intake and waits for code review and the authorization check."""
+    """A claim passed intake and waits for code review and the authorization check.
+
+    ``patient_ref`` is pseudonymous: a JSON submitter's own opaque reference, or for X12 claims
+    a keyed hash of tenant, payer and member id (never the member id itself).
+    """
 
     type: ClassVar[str] = "claims.claim.submitted.v1"
     topic: ClassVar[str] = TOPIC
@@ -51,10 +55,18 @@ class ClaimSubmitted(Event):
     lines: list[SubmittedLine]
     total_charge: Decimal
     submitted_at: datetime
+    rendering_npi: str | None = None
+    prior_auth_number: str | None = None
+    source: Literal["json", "x12"] = "json"
 
 
 class ClaimStatusChanged(Event):
-    """A claim moved from one status to another."""
+    """A claim moved from one status to another.
+
+    ``actor`` names who or what moved it (an API key id or a system step), ``findings`` the rule
+    codes behind a rejection or a pend, ``related_claim_id`` the void or replacement claim that
+    ended an original.
+    """
 
     type: ClassVar[str] = "claims.claim.status_changed.v1"
     topic: ClassVar[str] = TOPIC
@@ -67,3 +79,6 @@ class ClaimStatusChanged(Event):
     to_status: str
     reason: str
     changed_at: datetime
+    actor: str | None = None
+    findings: list[str] = []
+    related_claim_id: str | None = None

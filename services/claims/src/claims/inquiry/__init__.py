@@ -1,0 +1,1 @@
+"""Claim status inquiry in the spirit of X12 276/277."""

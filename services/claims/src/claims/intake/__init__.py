@@ -1,0 +1,1 @@
+"""Claim intake: JSON submissions, the intake edits, idempotency, voids and replacements."""

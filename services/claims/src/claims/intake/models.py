@@ -1,0 +1,30 @@
+"""Idempotency keys: the answer given to a request, kept with the claims it made."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, String, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from claims.base import Base
+
+
+class IdempotencyRecord(Base):
+    """A tenant's ``Idempotency-Key``: the request it was first used with and the answer.
+
+    Written in the transaction that stores the claims, so a key exists exactly when its claims
+    do; a second request with the key waits for the first to commit, then replays its answer.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    tenant_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    endpoint: Mapped[str] = mapped_column(String(100))
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[Any | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,1 @@
+"""Pseudonymous patient references for X12 claims, and the endpoint that tells a submitter one."""

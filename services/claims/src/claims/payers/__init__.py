@@ -1,0 +1,1 @@
+"""Per-payer intake policy (timely filing limit), managed by admins."""

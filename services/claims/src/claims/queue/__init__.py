@@ -1,0 +1,1 @@
+"""The ops review queue: pended claims, taken by one person, overridden, rejected or returned."""

@@ -1,0 +1,1 @@
+"""Review: joining code review and the authorization check into one decision."""

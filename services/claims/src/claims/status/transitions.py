@@ -1,0 +1,100 @@
+"""Recording status changes: validated, written to the history, announced through the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from claimflow_shared.events.contracts import ClaimStatusChanged
+from claimflow_shared.messaging import outbox
+from claims.records.models import Claim, ClaimTransition
+from claims.records.repository import ClaimRepository
+from claims.status.machine import LIVE, ClaimStatus, check_transition
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One status change to record: from, to, why, by whom, with the rule codes behind it."""
+
+    claim_id: uuid.UUID
+    tenant_id: str
+    from_status: ClaimStatus | None
+    to_status: ClaimStatus
+    reason: str
+    actor: str
+    findings: tuple[str, ...] = ()
+    related_claim_id: str | None = None
+
+
+async def record(session: AsyncSession, changes: Sequence[Change], *, at: datetime) -> None:
+    """Validate, keep and announce status changes (the claims' own rows are the caller's)."""
+    for change in changes:
+        check_transition(change.from_status, change.to_status)
+    repository = ClaimRepository(session)
+    await repository.insert_rows(
+        ClaimTransition,
+        [
+            {
+                "claim_id": c.claim_id,
+                "from_status": c.from_status,
+                "to_status": c.to_status,
+                "reason": c.reason,
+                "actor": c.actor,
+                "at": at,
+            }
+            for c in changes
+        ],
+    )
+    for change in changes:
+        outbox.publish(session, _event(change, at))
+    await repository.release_fingerprints(
+        c.claim_id for c in changes if c.from_status in LIVE and c.to_status not in LIVE
+    )
+
+
+async def move(
+    session: AsyncSession,
+    claim: Claim,
+    target: ClaimStatus,
+    *,
+    reason: str,
+    actor: str,
+    at: datetime,
+    findings: Sequence[str] = (),
+    related_claim_id: str | None = None,
+) -> None:
+    """Move one loaded (row-locked) claim to ``target`` and record why."""
+    change = Change(
+        claim_id=claim.id,
+        tenant_id=claim.tenant_id,
+        from_status=ClaimStatus(claim.status),
+        to_status=target,
+        reason=reason,
+        actor=actor,
+        findings=tuple(findings),
+        related_claim_id=related_claim_id,
+    )
+    await record(session, [change], at=at)
+    claim.status = target
+    claim.updated_at = at
+    if target not in (ClaimStatus.PENDED_AUTH, ClaimStatus.PENDED_REVIEW):
+        claim.assigned_to, claim.assigned_at = None, None
+
+
+def _event(change: Change, at: datetime) -> ClaimStatusChanged:
+    """The event announcing one change: ids, statuses and rule codes, no patient data."""
+    return ClaimStatusChanged(
+        claim_id=str(change.claim_id),
+        tenant_id=change.tenant_id,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        reason=change.reason,
+        changed_at=at,
+        actor=change.actor,
+        findings=list(change.findings),
+        related_claim_id=change.related_claim_id,
+    )
