@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from claimflow.catalog_cli import catalog
 from claimflow.docs import docs as docs_command
 from claimflow.services import definition, definitions
 from claimflow_shared.auth.keys import Role
@@ -20,6 +21,7 @@ keys = typer.Typer(help="Create, list and revoke API keys", no_args_is_help=True
 dlq = typer.Typer(help="List and replay dead letters", no_args_is_help=True)
 app.add_typer(keys, name="keys")
 app.add_typer(dlq, name="dlq")
+app.add_typer(catalog, name="catalog")
 app.command("docs")(docs_command)
 
 DataDir = Annotated[Path, typer.Option(help="Where the embedded mode keeps its data")]
