@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -20,8 +20,8 @@ from claimflow.docs import (
 )
 from claimflow.services import definitions
 from claimflow_shared.bus import dlq_topic
-from claimflow_shared.events import REGISTRY
-from claimflow_shared.events.asyncapi import DEAD_LETTER_HEADERS, build_asyncapi
+from claimflow_shared.events import REGISTRY, Event
+from claimflow_shared.events.asyncapi import DEAD_LETTER_HEADERS, build_asyncapi, contracts
 from claimflow_shared.events.contracts import TOPICS
 from claimflow_shared.messaging.consumer import DLQ_HEADERS
 
@@ -124,10 +124,19 @@ class TestAsyncApi:
             dlq = set(DLQ_HEADERS) if name.endswith("DeadLetter") else set()
             assert set(headers["properties"]) & set(DLQ_HEADERS) == dlq
 
-    def test_every_dead_letter_header_the_consumer_writes_is_described(
-        self, document: dict[str, Any]
-    ) -> None:
+    def test_every_dead_letter_header_the_consumer_writes_is_described(self) -> None:
         assert set(DEAD_LETTER_HEADERS) == set(DLQ_HEADERS)
 
     def test_the_yaml_reads_back_as_the_document(self, document: dict[str, Any]) -> None:
         assert yaml.safe_load(asyncapi_text()) == document
+
+
+class _SourceHiddenByAField:
+    """Stands for a contract whose ``source`` a model field of the same name replaced."""
+
+    type, topic, aggregate_field = "claims.claim.example.v1", "claims.events", "claim_id"
+
+
+def test_a_contract_whose_source_a_field_hides_is_refused() -> None:
+    with pytest.raises(ValueError, match="_SourceHiddenByAField.source must be a class-level"):
+        contracts([cast(type[Event], _SourceHiddenByAField)])

@@ -82,17 +82,30 @@ SERVERS: Document = {
 
 def contracts(registry: Iterable[type[Event]] | None = None) -> list[type[Event]]:
     """The contracts to document, by topic then type, each on a known topic."""
-    chosen = sorted(
-        registry if registry is not None else REGISTRY.all().values(),
-        key=lambda c: (TOPICS.index(c.topic) if c.topic in TOPICS else len(TOPICS), c.type),
-    )
+    chosen = list(registry if registry is not None else REGISTRY.all().values())
+    _check_class_attributes(chosen)
     strays = [c.type for c in chosen if c.topic not in TOPICS]
     if strays:
         raise ValueError(f"contracts on topics missing from contracts.TOPICS: {strays}")
     names = [c.__name__ for c in chosen]
     if len(set(names)) != len(names):
         raise ValueError(f"two contracts share a class name: {sorted(names)}")
-    return chosen
+    return sorted(chosen, key=lambda c: (TOPICS.index(c.topic), c.type))
+
+
+def _check_class_attributes(chosen: Iterable[type[Event]]) -> None:
+    """Refuse a contract whose topic, source or key field a model field hides."""
+    hidden = [
+        f"{c.__name__}.{name}"
+        for c in chosen
+        for name in ("topic", "source", "aggregate_field")
+        if not isinstance(getattr(c, name, None), str)
+    ]
+    if hidden:
+        raise ValueError(
+            f"{', '.join(hidden)} must be a class-level string; a model field of that name "
+            "hides it, and envelopes would carry the field's value instead"
+        )
 
 
 def build_asyncapi(registry: Iterable[type[Event]] | None = None) -> Document:
