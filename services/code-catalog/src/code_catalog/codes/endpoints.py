@@ -36,11 +36,13 @@ async def search_codes(
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="Words")],
     system: CodeSystem | None = None,
     category: CodeCategory | None = None,
-    active_on: Annotated[date | None, Query(description="Only versions in force that day")] = None,
+    active_on: Annotated[
+        date | None, Query(description="Versions in force that day; today when omitted")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SearchOut:
     """Ranked full-text search over short and long descriptors, with abbreviations expanded."""
-    filters = SearchFilters(system, category, active_on, limit)
+    filters = SearchFilters(active_on or today(), system, category, limit)
     return await service.search(session=session, text=q, filters=filters)
 
 

@@ -13,18 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from code_catalog.codes.models import Code
+from code_catalog.codes.search import SearchQuery
 from code_catalog.releases.models import Release
 
 RANK_NORMALIZATION = 1
+NEGATION_PATTERN = r"\m(not|no)\M"
+NEGATION_WEIGHT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
-    """What a search is narrowed to besides its words."""
+    """What a search is narrowed to besides its words: versions in force on a day, and more."""
 
+    active_on: date
     system: str | None = None
     category: str | None = None
-    active_on: date | None = None
     limit: int = 20
 
 
@@ -57,13 +60,14 @@ class CodeRepository:
         query = query.where(covering(on)) if on else query.where(Code.current)
         return (await self.session.scalars(query)).all()
 
-    async def search(
-        self, tsquery: str, exact: str | None, filters: SearchFilters
-    ) -> Sequence[Row[Any]]:
-        """Codes whose descriptors match a ``tsquery``, the best ranked first."""
-        query_value = func.to_tsquery(cast(literal("english"), REGCONFIG), tsquery)
-        rank = func.ts_rank_cd(Code.search, query_value, RANK_NORMALIZATION)
-        exact_first = case((Code.code == (exact or ""), 0), else_=1)
+    async def search(self, query: SearchQuery, filters: SearchFilters) -> Sequence[Row[Any]]:
+        """Codes whose descriptors match a query, the best ranked first."""
+        query_value = func.to_tsquery(cast(literal("english"), REGCONFIG), query.tsquery)
+        rank: ColumnElement[Any] = func.ts_rank_cd(Code.search, query_value, RANK_NORMALIZATION)
+        if not query.negated:
+            says_not = Code.long_descriptor.regexp_match(NEGATION_PATTERN, "i")
+            rank = rank * case((says_not, NEGATION_WEIGHT), else_=1.0)
+        exact_first = case((Code.code == (query.code or ""), 0), else_=1)
         statement = (
             select(
                 Code.system,
@@ -84,10 +88,7 @@ class CodeRepository:
             statement = statement.where(Code.system == filters.system)
         if filters.category:
             statement = statement.where(Code.category == filters.category)
-        statement = statement.where(
-            covering(filters.active_on) if filters.active_on else Code.current
-        )
-        return (await self.session.execute(statement)).all()
+        return (await self.session.execute(statement.where(covering(filters.active_on)))).all()
 
     async def release_labels(self, release_ids: Iterable[int]) -> dict[int, str]:
         """The labels of some releases by id."""

@@ -21,7 +21,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)?")
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "flu": ("influenza",),
-    "vaccine": ("vaccination", "immunization"),
+    "vaccine": ("vaccination", "immunization", "vac"),
     "vaccination": ("vaccine", "immunization"),
     "vax": ("vaccine", "vaccination", "immunization"),
     "immunization": ("vaccine", "vaccination"),
@@ -67,12 +67,18 @@ class QueryRejected(ValueError):
     """A search query that would match everything or nothing: too long, too many words, empty."""
 
 
+NEGATIONS = frozenset({"not", "no"})
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """A parsed search: the ``tsquery`` text, and the code the query spells, if it spells one."""
+    """A parsed search: the ``tsquery`` text, the code the query spells (if it spells one), and
+    whether the user asked for a negation ("not given"); descriptors that say a service was
+    *not* done rank lower unless the user asked for one."""
 
     tsquery: str
     code: str | None
+    negated: bool = False
 
 
 def _form(word: str) -> str:
@@ -108,11 +114,12 @@ def parse_query(text: str) -> SearchQuery:
     """Turn what a user typed into a ``tsquery``; reject a query that cannot be searched."""
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRejected(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    words = [word.replace(".", "") for word in _WORD.findall(text.lower())]
-    words = [word for word in words if word not in STOPWORDS]
+    typed = [word.replace(".", "") for word in _WORD.findall(text.lower())]
+    words = [word for word in typed if word not in STOPWORDS and word not in NEGATIONS]
     if not words:
         raise QueryRejected("the query has no words to search for")
     if len(words) > MAX_TERMS:
         raise QueryRejected(f"the query has more than {MAX_TERMS} words")
     groups = list(dict.fromkeys(_group(word) for word in words))
-    return SearchQuery(" & ".join(groups), _spelled_code(text))
+    negated = not NEGATIONS.isdisjoint(typed)
+    return SearchQuery(" & ".join(groups), _spelled_code(text), negated)

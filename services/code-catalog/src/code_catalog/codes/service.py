@@ -183,7 +183,7 @@ async def search(*, session: AsyncSession, text: str, filters: SearchFilters) ->
         query = parse_query(text)
     except QueryRejected as error:
         raise ValidationFailed(str(error), field="q") from None
-    rows = await CodeRepository(session).search(query.tsquery, query.code, filters)
+    rows = await CodeRepository(session).search(query, filters)
     items = [
         SearchHit(
             code=row.code,

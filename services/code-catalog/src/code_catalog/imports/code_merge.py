@@ -1,5 +1,8 @@
 """Merging a staged code set into the versioned ``codes`` table, set by set, and its diff.
 
+A changed descriptor takes effect on the file's action date when that falls after the previous
+release of the series (which still carried the old text), else on this release's date.
+
 Each staged code is classified against its current row: ``added`` (no row), ``readded`` (its
 row ended before this release and the file carries no dates of its own), ``changed``
 (descriptors, billability or category differ), ``terminated`` or ``reinstated`` (only its end
@@ -32,8 +35,10 @@ UPDATE stage_codes s SET current_id = c.id,
   starts = CASE
     WHEN s.valid_from IS NULL AND c.valid_to IS NOT NULL AND c.valid_to < :effective
       THEN CAST(:effective AS date)
-    WHEN coalesce(s.change_from, :effective) > c.valid_from
-      THEN coalesce(s.change_from, :effective)
+    WHEN s.change_from > coalesce(CAST(:previous_effective AS date), DATE '-infinity')
+      AND s.change_from > c.valid_from
+      THEN s.change_from
+    WHEN CAST(:effective AS date) > c.valid_from THEN CAST(:effective AS date)
   END
 FROM codes c
 WHERE c.current AND c.system = s.system AND c.code = s.code
@@ -117,11 +122,18 @@ async def _counts(session: AsyncSession) -> dict[str, int]:
 
 
 async def merge_codes(
-    session: AsyncSession, *, release_id: int, effective: date, source: str, record_diff: bool
+    session: AsyncSession,
+    *,
+    release_id: int,
+    effective: date,
+    previous_effective: date | None,
+    source: str,
 ) -> MergeCounts:
-    """Apply the staged codes as release ``release_id`` of ``source``."""
+    """Apply the staged codes as release ``release_id`` of ``source``; the first release of a
+    series records no per-code diff (everything in it is an add)."""
+    record_diff = previous_effective is not None
     params: dict[str, Any] = {"release": release_id, "effective": effective, "source": source}
-    await session.execute(text(CLASSIFY), params)
+    await session.execute(text(CLASSIFY), {**params, "previous_effective": previous_effective})
     await session.execute(text(MARK_ADDED))
     if record_diff:
         await session.execute(text(DIFF), params)

@@ -134,8 +134,8 @@ async def _merge(
             session,
             release_id=release.id,
             effective=release.effective_date,
+            previous_effective=previous.effective_date if previous else None,
             source=release.code_system,
-            record_diff=record_diff,
         )
     if table == staging.STAGE_PTP:
         return await merge_ptp(session, release_id=release.id, record_diff=record_diff)
