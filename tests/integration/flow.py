@@ -13,6 +13,8 @@ import httpx
 from sqlalchemy import text
 
 from claimflow_shared.db import connect
+from claimflow_shared.webhooks import verify
+from notifications.delivery.testing import LoopbackReceiver
 
 
 def claim_body(*, code: str = "G0008", payer: str = "DEMO-PAYER") -> dict[str, Any]:
@@ -63,6 +65,29 @@ async def scalar(url: str, sql: str, **params: Any) -> Any:
             return await session.scalar(text(sql), params)
     finally:
         await database.dispose()
+
+
+async def subscribe(notifications: httpx.AsyncClient, key: str, target: str) -> str:
+    """Subscribe the key's tenant to claim events at ``target``; return the signing secret."""
+    response = await notifications.post(
+        "/v1/subscriptions",
+        json={"url": target, "event_types": ["claims.claim.*"]},
+        headers={"X-API-Key": key},
+    )
+    assert response.status_code == 201, response.text
+    secret: str = response.json()["secret"]
+    return secret
+
+
+async def signed_statuses(receiver: LoopbackReceiver, secret: str, count: int) -> list[str]:
+    """Wait for ``count`` webhooks, verify each signature, return the statuses they carry."""
+    async with asyncio.timeout(60):
+        await receiver.wait_for_requests(count)
+    statuses = []
+    for request in receiver.requests[:count]:
+        verify(request.body, request.headers, [secret])
+        statuses.append(json.loads(request.body)["data"]["to_status"])
+    return statuses
 
 
 def read_spans(path: Path) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -14,7 +14,16 @@ from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import ClaimCodeReviewCompleted, ClaimSubmitted
 from claimflow_shared.http.app import build_app
 from claimflow_shared.telemetry import FileSpanExporter
-from tests.integration.flow import claim_body, final_claim, read_spans, scalar, wait_for
+from notifications.delivery.testing import LoopbackReceiver, Reply
+from tests.integration.flow import (
+    claim_body,
+    final_claim,
+    read_spans,
+    scalar,
+    signed_statuses,
+    subscribe,
+    wait_for,
+)
 from tests.integration.processes import WorkerProcess, worker_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
@@ -50,11 +59,14 @@ class Cluster:
             bootstrap_servers=self.bootstrap, client_id="test", namespace=self.namespace
         )
 
+    def claims_api(self) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+        return self.api("claims")
+
     @asynccontextmanager
-    async def claims_api(self) -> AsyncIterator[httpx.AsyncClient]:
-        definition = definitions()["claims"]
+    async def api(self, service: str) -> AsyncIterator[httpx.AsyncClient]:
+        definition = definitions()[service]
         settings = definition.settings_type(
-            database_url=self.urls["claims"],
+            database_url=self.urls[service],
             bus="kafka",
             kafka_bootstrap_servers=self.bootstrap,
             kafka_namespace=self.namespace,
@@ -62,7 +74,8 @@ class Cluster:
         app = build_app(definition, settings, span_exporters=[FileSpanExporter(self.spans)])
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://claims") as client:
+            base = f"http://{service}"
+            async with httpx.AsyncClient(transport=transport, base_url=base) as client:
                 yield client
 
     def stop(self) -> None:
@@ -94,6 +107,10 @@ class TestDistributedFlow:
     ) -> None:
         for service in definitions():
             cluster.start_worker(service)
+        receiver = LoopbackReceiver([Reply(204)])
+        await receiver.start()
+        async with cluster.api("notifications") as notifications:
+            secret = await subscribe(notifications, submitter_key, receiver.url())
         async with cluster.claims_api() as client:
             response = await client.post(
                 "/v1/claims", json=claim_body(), headers={"X-API-Key": submitter_key}
@@ -102,14 +119,10 @@ class TestDistributedFlow:
             claim_id = response.json()["claim_id"]
             claim = await final_claim(client, submitter_key, claim_id, timeout=120)
         assert claim["status"] == "accepted"
-        await wait_for(
-            lambda: scalar(
-                service_urls["notifications"],
-                "SELECT count(*) = 2 FROM deliveries WHERE subject = :c",
-                c=claim_id,
-            ),
-            what="two deliveries",
-        )
+        assert sorted(await signed_statuses(receiver, secret, 2)) == ["accepted", "received"]
+        await receiver.close()
+        webhook_ids = {r.headers["webhook-id"] for r in receiver.requests}
+        assert len(webhook_ids) == 2
 
         spans = read_spans(cluster.spans)
         [intake] = [s for s in spans if s["name"] == "POST /v1/claims"]
@@ -118,6 +131,8 @@ class TestDistributedFlow:
         by_id = {s["span_id"]: s for s in trace}
         consumers = [s for s in trace if s["kind"] == "CONSUMER"]
         assert consumers and all(by_id[s["parent_id"]]["kind"] == "PRODUCER" for s in consumers)
+        webhooks = [s for s in trace if "claimflow.delivery_id" in s["attributes"]]
+        assert {s["attributes"]["claimflow.delivery_id"] for s in webhooks} == webhook_ids
 
         [submitted] = await messages_of(cluster, "claims.events", ClaimSubmitted.type, claim_id)
         await cluster.bus().publish(

@@ -10,7 +10,15 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from claimflow.embedded import EmbeddedSystem
 from claimflow.services import definitions
 from claimflow_shared.bus.memory import MemoryBus
-from tests.integration.flow import claim_body, final_claim, scalar, wait_for
+from notifications.delivery.testing import LoopbackReceiver, Reply
+from tests.integration.flow import (
+    claim_body,
+    final_claim,
+    scalar,
+    signed_statuses,
+    subscribe,
+    wait_for,
+)
 
 
 @pytest.fixture
@@ -43,7 +51,14 @@ class TestEmbeddedFlow:
         service_urls: dict[str, str],
     ) -> None:
         embedded, spans = system
-        async with await claims_client(embedded) as client:
+        receiver = LoopbackReceiver([Reply(204)])
+        await receiver.start()
+        notifications = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=embedded.apps["notifications"]),
+            base_url="http://notifications",
+        )
+        async with notifications, await claims_client(embedded) as client:
+            secret = await subscribe(notifications, submitter_key, receiver.url())
             response = await client.post(
                 "/v1/claims", json=claim_body(), headers={"X-API-Key": submitter_key}
             )
@@ -52,13 +67,15 @@ class TestEmbeddedFlow:
             claim = await final_claim(client, submitter_key, claim_id)
         assert claim["status"] == "accepted"
         assert [h["to_status"] for h in claim["history"]] == ["received", "accepted"]
+        assert sorted(await signed_statuses(receiver, secret, 2)) == ["accepted", "received"]
+        await receiver.close()
         await wait_for(
             lambda: scalar(
                 service_urls["notifications"],
-                "SELECT count(*) = 2 FROM deliveries WHERE subject = :c",
+                "SELECT count(*) = 2 FROM deliveries WHERE subject = :c AND status = 'succeeded'",
                 c=claim_id,
             ),
-            what="two deliveries",
+            what="two deliveries recorded as succeeded",
         )
         trace_ids = {
             s.context.trace_id

@@ -82,3 +82,15 @@ class TestRegistry:
 
             class Copy(ClaimStatusChanged):
                 type = ClaimStatusChanged.type
+
+
+class TestReservedNames:
+    def test_a_field_may_not_hide_a_cloudevents_attribute(self) -> None:
+        with pytest.warns(UserWarning, match="shadows"), pytest.raises(TypeError, match="source"):
+
+            class Shadowing(ClaimStatusChanged):
+                source: str = "json"  # type: ignore[assignment]
+
+    def test_every_contract_keeps_its_own_source(self) -> None:
+        for name, contract in REGISTRY.all().items():
+            assert contract.source.startswith("/claimflow/"), name

@@ -13,6 +13,9 @@ class UnknownEventType(AppError):
     status, title, slug = 422, "Unknown event type", "unknown-event-type"
 
 
+RESERVED = frozenset({"type", "topic", "source", "aggregate_field", "key"})
+
+
 class Event(BaseModel):
     """A versioned, typed event contract.
 
@@ -29,8 +32,15 @@ class Event(BaseModel):
     source: ClassVar[str]
     aggregate_field: ClassVar[str]
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        hidden = RESERVED.intersection(cls.model_fields)
+        if hidden:
+            raise TypeError(
+                f"{cls.__name__}: field(s) {', '.join(sorted(hidden))} would hide the event's "
+                "CloudEvents attributes; choose other names"
+            )
         if "type" in cls.__dict__:
             REGISTRY.register(cls)
 

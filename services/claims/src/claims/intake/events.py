@@ -49,7 +49,7 @@ def submitted_event(
         submitted_at=submitted_at,
         rendering_npi=draft.rendering_npi,
         prior_auth_number=draft.prior_auth_number,
-        source=draft.source,
+        intake_format=draft.source,
     )
 
 

@@ -57,7 +57,7 @@ class ClaimSubmitted(Event):
     submitted_at: datetime
     rendering_npi: str | None = None
     prior_auth_number: str | None = None
-    source: Literal["json", "x12"] = "json"
+    intake_format: Literal["json", "x12"] = "json"
 
 
 class ClaimStatusChanged(Event):
