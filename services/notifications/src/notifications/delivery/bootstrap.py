@@ -40,11 +40,12 @@ async def open_scheduler(
     settings = notifications_settings(runtime.settings)
     config = settings.delivery_config()
     async with build_client(config, resolver=resolver) as client:
-        HTTPXClientInstrumentor.instrument_client(
-            client,
-            tracer_provider=runtime.telemetry.tracer_provider,
-            meter_provider=runtime.telemetry.meter_provider,
-        )
+        if settings.http_client_spans:
+            HTTPXClientInstrumentor.instrument_client(
+                client,
+                tracer_provider=runtime.telemetry.tracer_provider,
+                meter_provider=runtime.telemetry.meter_provider,
+            )
         dispatcher = Dispatcher(
             client=client,
             config=config,

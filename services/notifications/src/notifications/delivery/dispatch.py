@@ -13,13 +13,12 @@ from urllib.parse import urlsplit
 
 import httpx
 from opentelemetry import trace
-from opentelemetry.propagate import extract
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from notifications.delivery.concurrency import DeliveryLimiter
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.outcome import AttemptResult, ErrorKind
-from notifications.delivery.payload import TRACEPARENT
+from notifications.delivery.payload import parent_context
 from notifications.delivery.progress import Attempted, ClaimedDelivery
 from notifications.delivery.retry import classify
 from notifications.delivery.sender import send
@@ -55,7 +54,7 @@ class Dispatcher:
             attempted_at = self._clock()
             with self._tracer.start_as_current_span(
                 SPAN_NAME,
-                context=extract({TRACEPARENT: delivery.traceparent or ""}),
+                context=parent_context(delivery.traceparent),
                 kind=SpanKind.INTERNAL,
                 attributes=_attributes(delivery),
             ) as span:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import orjson
-from opentelemetry import trace
-from opentelemetry.propagate import inject
+from opentelemetry import context, trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from claimflow_shared.events import Envelope, Event
 
 TRACEPARENT = "traceparent"
+_W3C = TraceContextTextMapPropagator()
 
 
 def webhook_body(envelope: Envelope, event: Event) -> bytes:
@@ -31,7 +32,12 @@ def webhook_body(envelope: Envelope, event: Event) -> bytes:
 
 
 def traceparent_of(span: trace.Span) -> str | None:
-    """The W3C ``traceparent`` naming ``span`` as the parent, or None if it is not recording."""
+    """The W3C ``traceparent`` naming ``span`` as the parent, or None if it has no context."""
     carrier: dict[str, str] = {}
-    inject(carrier, context=trace.set_span_in_context(span))
+    _W3C.inject(carrier, context=trace.set_span_in_context(span))
     return carrier.get(TRACEPARENT)
+
+
+def parent_context(traceparent: str | None) -> context.Context:
+    """The trace context a stored ``traceparent`` names (an empty one if None)."""
+    return _W3C.extract({TRACEPARENT: traceparent} if traceparent else {})

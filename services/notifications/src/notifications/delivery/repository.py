@@ -7,7 +7,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Update, select, text, tuple_, update
+from sqlalchemy import Row, Update, Uuid, cast, func, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -86,13 +87,15 @@ class DeliveryRepository:
         """Lock up to ``limit`` due deliveries no other worker holds, oldest due first."""
         query = (
             select(Delivery.id, Delivery.subscription_id)
-            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now)
+            .where(
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.next_attempt_at <= now,
+                Delivery.subscription_id != func.all(cast(list(busy), ARRAY(Uuid()))),
+            )
             .order_by(Delivery.next_attempt_at)
             .limit(limit)
             .with_for_update(of=Delivery, skip_locked=True)
         )
-        if busy:
-            query = query.where(Delivery.subscription_id.not_in(list(busy)))
         return (await self.session.execute(query)).all()
 
     async def lease(
@@ -104,7 +107,7 @@ class DeliveryRepository:
         statement = (
             update(Delivery)
             .where(
-                Delivery.id.in_(ids),
+                Delivery.id == func.any(cast(list(ids), ARRAY(Uuid()))),
                 Subscription.id == Delivery.subscription_id,
                 Subscription.enabled.is_(True),
             )

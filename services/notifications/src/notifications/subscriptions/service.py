@@ -136,9 +136,7 @@ async def rotate_secret(
     return subscription, secret
 
 
-async def wanting(
-    *, session: AsyncSession, tenant_id: str
-) -> Sequence[Row[uuid.UUID, list[str]]]:
+async def wanting(*, session: AsyncSession, tenant_id: str) -> Sequence[Row[uuid.UUID, list[str]]]:
     """The id and event-type patterns of each enabled subscription of ``tenant_id``."""
     return await SubscriptionRepository(session).wanting(tenant_id)
 

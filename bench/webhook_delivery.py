@@ -1,0 +1,284 @@
+"""Benchmark: webhook deliveries per second from one worker, end to end.
+
+Rows in the database -> claimed (``FOR UPDATE SKIP LOCKED``, leased, committed) -> signed and
+POSTed to a local receiver -> the outcome and the attempt log recorded in new transactions. The
+worker is the real delivery scheduler (``open_scheduler``: instrumented httpx client on the safe
+transport, limiter, spans, metrics) on a real PostgreSQL; the receiver is the signature-verifying
+uvicorn process of ``bench/webhook_sender.py``, answering 204 (401 if a signature fails).
+
+Before timing, ``--subscriptions`` subscriptions and ``--deliveries`` due deliveries (a ~450-byte
+CloudEvent each) are written directly. Timing starts when the scheduler starts and ends when the
+last delivery is recorded as succeeded; the steady rate is measured between 10% and 90% done.
+
+``--no-http-spans`` leaves out the httpx client instrumentation, to show what it costs.
+``webhook_sender`` is imported from beside this script (Python puts a script's folder first on
+its path), so both benchmarks use the same receiver.
+
+Run: ``uv run python bench/webhook_delivery.py [--deliveries 20000] [--subscriptions 100]``.
+Uses ``DATABASE_URL`` when set, else starts a private PostgreSQL (pgserver). Prints the figures
+and writes ``bench/results/webhook_delivery.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+from webhook_sender import start_receiver, wait_until_serving
+
+from claimflow_shared.runtime import Runtime, build_runtime
+from claimflow_shared.settings import database_url_for
+from claimflow_shared.testing.databases import create_database, drop_database, migrate
+from claimflow_shared.webhooks import generate_secret
+from notifications.definition import DEFINITION
+from notifications.delivery.bootstrap import open_scheduler
+from notifications.settings import NotificationsSettings, notifications_settings
+
+RESULTS = Path(__file__).parent / "results" / "webhook_delivery.json"
+TENANT = "bench-tenant"
+INSERT_CHUNK = 5_000
+
+
+def parse_args() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--deliveries", type=int, default=20_000)
+    parser.add_argument("--subscriptions", type=int, default=100)
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--no-http-spans", action="store_true", help="leave the httpx client uninstrumented"
+    )
+    parser.add_argument("--profile", type=Path, help="write cProfile stats of the timed part here")
+    return parser.parse_args()
+
+
+@asynccontextmanager
+async def postgres_server() -> AsyncIterator[str]:
+    """A PostgreSQL server URL: DATABASE_URL, or a private pgserver for the run."""
+    given = os.environ.get("DATABASE_URL")
+    if given:
+        yield database_url_for(given, "postgres")
+        return
+    from claimflow_shared.testing.infra import start_postgres
+
+    folder = Path(tempfile.mkdtemp(prefix="claimflow-bench-pg-"))
+    server = await start_postgres(folder / "data")
+    try:
+        yield server.url
+    finally:
+        await server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def body(number: int) -> bytes:
+    """A claim status change as a structured CloudEvent (synthetic ids)."""
+    return orjson.dumps(
+        {
+            "specversion": "1.0",
+            "id": str(uuid.uuid4()),
+            "type": "claims.claim.status_changed.v1",
+            "source": "/claimflow/claims",
+            "subject": f"claim-{number:08d}",
+            "time": datetime.now(UTC).isoformat(),
+            "datacontenttype": "application/json",
+            "data": {
+                "claim_id": f"claim-{number:08d}",
+                "tenant_id": TENANT,
+                "from_status": "received",
+                "to_status": "accepted",
+                "reason": "all checks passed",
+                "changed_at": datetime.now(UTC).isoformat(),
+            },
+        }
+    )
+
+
+async def seed(runtime: Runtime, args: argparse.Namespace, url: str, secret: str) -> None:
+    """Write the subscriptions (all signing with ``secret``) and the due deliveries."""
+    box = notifications_settings(runtime.settings).secret_box()
+    subscriptions = [uuid.uuid4() for _ in range(args.subscriptions)]
+    async with runtime.database.session() as session:
+        await session.execute(
+            text(
+                "INSERT INTO subscriptions (id, tenant_id, url, event_types, enabled, "
+                "consecutive_failures, secret_sealed) VALUES (:id, :t, :u, :e, true, 0, :s)"
+            ),
+            [
+                {"id": sid, "t": TENANT, "u": url, "e": ["claims.claim.*"],
+                 "s": box.seal(secret, context=sid.bytes)}
+                for sid in subscriptions
+            ],
+        )  # fmt: skip
+    for start in range(0, args.deliveries, INSERT_CHUNK):
+        numbers = range(start, min(start + INSERT_CHUNK, args.deliveries))
+        async with runtime.database.session() as session:
+            await session.execute(
+                text(
+                    "INSERT INTO deliveries (id, tenant_id, subscription_id, event_id, event_type,"
+                    " subject, payload, status, attempts, retry_base, next_attempt_at) VALUES"
+                    " (:id, :t, :s, :ev, 'claims.claim.status_changed.v1', :sub, :p, 'pending',"
+                    " 0, 0, now())"
+                ),
+                [
+                    {"id": uuid.uuid4(), "t": TENANT, "s": subscriptions[n % len(subscriptions)],
+                     "ev": f"event-{n}", "sub": f"claim-{n:08d}", "p": body(n)}
+                    for n in numbers
+                ],
+            )  # fmt: skip
+
+
+async def count_succeeded(runtime: Runtime) -> int:
+    """How many deliveries are recorded as succeeded."""
+    async with runtime.database.session() as session:
+        done = await session.scalar(
+            text("SELECT count(*) FROM deliveries WHERE status = 'succeeded'")
+        )
+    return int(done or 0)
+
+
+async def deliver_all(runtime: Runtime, args: argparse.Namespace) -> dict[str, Any]:
+    """Run the scheduler until every delivery is recorded; return the timings."""
+    total = args.deliveries
+    marks: dict[str, float] = {}
+    async with open_scheduler(runtime) as scheduler:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        task = asyncio.create_task(scheduler.run())
+        try:
+            async with asyncio.timeout(args.timeout):
+                while (done := await count_succeeded(runtime)) < total:
+                    now = time.perf_counter()
+                    if done >= total * 0.1:
+                        marks.setdefault("p10", now)
+                        marks.setdefault("p10_count", done)
+                    if done >= total * 0.9:
+                        marks.setdefault("p90", now)
+                        marks.setdefault("p90_count", done)
+                    await asyncio.sleep(0.1)
+        finally:
+            elapsed = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    steady = (marks["p90_count"] - marks["p10_count"]) / (marks["p90"] - marks["p10"])
+    return {"elapsed": elapsed, "cpu": cpu, "steady": steady}
+
+
+async def verify(runtime: Runtime) -> dict[str, int]:
+    """Count the statuses and the attempt log after the run."""
+    async with runtime.database.session() as session:
+        statuses = dict(
+            (
+                await session.execute(text("SELECT status, count(*) FROM deliveries GROUP BY 1"))
+            ).all()
+        )
+        attempts = await session.scalar(text("SELECT count(*) FROM delivery_attempts"))
+        rejected = await session.scalar(
+            text("SELECT count(*) FROM delivery_attempts WHERE status_code <> 204")
+        )
+    return {"statuses": statuses, "attempts": int(attempts or 0), "not_204": int(rejected or 0)}  # type: ignore[dict-item]
+
+
+async def run(args: argparse.Namespace, port: int, secret: str) -> dict[str, Any]:
+    """Set up a database, seed it, deliver everything, and gather the figures."""
+    async with postgres_server() as server:
+        url = await create_database(server, f"bench_webhooks_{uuid.uuid4().hex[:8]}")
+        try:
+            await migrate(DEFINITION, url)
+            settings = NotificationsSettings(
+                database_url=url,
+                environment="development",
+                delivery_batch_size=args.batch_size,
+                delivery_max_concurrency=args.concurrency,
+                delivery_poll_seconds=0.05,
+                http_client_spans=not args.no_http_spans,
+            )
+            runtime = build_runtime(DEFINITION, settings)
+            try:
+                await wait_until_serving(port)
+                await seed(runtime, args, f"http://127.0.0.1:{port}/hooks", secret)
+                profiler = cProfile.Profile() if args.profile else None
+                if profiler is not None:
+                    profiler.enable()
+                timings = await deliver_all(runtime, args)
+                if profiler is not None:
+                    profiler.disable()
+                    profiler.dump_stats(args.profile)
+                checked = await verify(runtime)
+            finally:
+                await runtime.close()
+        finally:
+            await drop_database(server, url)
+    return figures(args, timings, checked)
+
+
+def figures(
+    args: argparse.Namespace, timings: dict[str, Any], checked: dict[str, Any]
+) -> dict[str, Any]:
+    """The figures to print and keep."""
+    total = args.deliveries
+    return {
+        "benchmark": "webhook_delivery",
+        "deliveries": total,
+        "subscriptions": args.subscriptions,
+        "seconds": round(timings["elapsed"], 3),
+        "deliveries_per_second": round(total / timings["elapsed"], 1),
+        "steady_deliveries_per_second": round(timings["steady"], 1),
+        "worker_cpu_seconds": round(timings["cpu"], 3),
+        "deliveries_per_worker_cpu_second": round(total / timings["cpu"], 1),
+        "statuses": checked["statuses"],
+        "attempts_logged": checked["attempts"],
+        "attempts_not_204": checked["not_204"],
+        "batch_size": args.batch_size,
+        "concurrency": args.concurrency,
+        "http_client_spans": not args.no_http_spans,
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "worker": "one process: DeliveryScheduler.run() on asyncio, spans and metrics on",
+        "receiver": "uvicorn (separate process), verifies signatures, answers 204",
+        "database": "PostgreSQL on the same machine",
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def main() -> None:
+    """Start the receiver, run the benchmark, report and save the figures."""
+    args = parse_args()
+    secret = generate_secret()
+    receiver, port = start_receiver(secret)
+    try:
+        result = asyncio.run(run(args, port, secret))
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=10)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(
+        f"{result['deliveries_per_second']} deliveries/s end to end "
+        f"({result['deliveries']} in {result['seconds']} s; steady "
+        f"{result['steady_deliveries_per_second']}/s; "
+        f"{result['deliveries_per_worker_cpu_second']} per worker CPU-second; "
+        f"statuses {result['statuses']}, {result['attempts_not_204']} not 204; "
+        f"load {result['load_average_1m']})"
+    )
+
+
+if __name__ == "__main__":
+    main()
