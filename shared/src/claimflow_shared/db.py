@@ -78,6 +78,7 @@ def connect(url: str, *, pool_size: int = 10, **engine_options: Any) -> Database
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        hide_parameters=True,
         pool_timeout=10,
         connect_args={"timeout": 5, "command_timeout": 60},
         **engine_options,

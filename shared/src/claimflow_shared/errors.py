@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from claimflow_shared.redaction import describe
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -143,7 +145,10 @@ async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if isinstance(exc, DBAPIError):
+        log.error("unhandled error on %s %s: %s", request.method, request.url.path, describe(exc))
+    else:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
     return _response(AppError("An unexpected error occurred."), request)
 
 

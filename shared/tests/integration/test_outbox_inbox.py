@@ -255,3 +255,24 @@ class TestBatches:
         with pytest.raises(ConnectionRefusedError):
             await consumer(platform_db, bus, database_gone).handle_batch(batch)
         assert await bus.read_all("claims.events.dlq") == []
+
+
+class TestNoDataInErrors:
+    async def test_a_database_error_is_parked_without_the_values_it_quotes(
+        self, platform_db: Database, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        bus = MemoryBus()
+
+        async def quotes_a_member_id(ctx: HandlerContext, e: ClaimStatusChanged) -> None:
+            await ctx.session.execute(
+                text("SELECT CAST(:member AS integer)"), {"member": "SYNTH-MEMBER-123"}
+            )
+
+        await consumer(platform_db, bus, quotes_a_member_id).handle(
+            as_message(Envelope.wrap(event()))
+        )
+        [letter] = await bus.read_all("claims.events.dlq")
+        assert "SQLSTATE" in (letter.header("dlq-error") or "")
+        parked = b"".join(v for _, v in letter.headers)
+        assert b"SYNTH-MEMBER-123" not in parked
+        assert "SYNTH-MEMBER-123" not in caplog.text

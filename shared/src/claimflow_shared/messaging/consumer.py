@@ -19,6 +19,7 @@ from claimflow_shared.errors import is_connection_error
 from claimflow_shared.events import REGISTRY, Envelope, Event, MalformedEvent
 from claimflow_shared.messaging import inbox, outbox
 from claimflow_shared.observability.metrics import PlatformMetrics
+from claimflow_shared.redaction import describe
 from claimflow_shared.runtime import Runtime
 from claimflow_shared.telemetry import context_from_headers
 
@@ -127,7 +128,10 @@ class EventConsumer:
             if is_connection_error(exc):
                 raise
             log.info(
-                "%s: a batch of %d failed (%s); applying one by one", self.name, len(items), exc
+                "%s: a batch of %d failed (%s); applying one by one",
+                self.name,
+                len(items),
+                describe(exc),
             )
             for item in items:
                 await self._handle_one(*item)
@@ -172,23 +176,30 @@ class EventConsumer:
                 self._count("consumed", envelope.type)
                 return
             except MalformedEvent as exc:
-                span.set_status(Status(StatusCode.ERROR, str(exc)))
+                span.set_status(Status(StatusCode.ERROR, describe(exc)))
                 await self._dead_letter(message, exc, attempts=attempt)
                 return
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                span.record_exception(exc)
+                span.add_event(
+                    "exception",
+                    {"exception.type": type(exc).__name__, "exception.message": describe(exc)},
+                )
                 self._count("failed", envelope.type)
                 if is_connection_error(exc):
                     span.set_status(Status(StatusCode.ERROR, "database unavailable"))
                     raise
                 if attempt == self._max_attempts:
-                    span.set_status(Status(StatusCode.ERROR, str(exc)))
+                    span.set_status(Status(StatusCode.ERROR, describe(exc)))
                     await self._dead_letter(message, exc, attempts=attempt)
                     return
                 log.warning(
-                    "%s: %s failed (attempt %d): %s", self.name, envelope.type, attempt, exc
+                    "%s: %s failed (attempt %d): %s",
+                    self.name,
+                    envelope.type,
+                    attempt,
+                    describe(exc),
                 )
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
@@ -201,9 +212,11 @@ class EventConsumer:
         """Park the message on ``<topic>.dlq`` with the error in its headers."""
         if self._metrics is not None:
             self._metrics.dead_letters.add(1, {"topic": message.topic})
-        log.error("%s: dead-lettering %s@%s: %s", self.name, message.topic, message.offset, exc)
+        log.error(
+            "%s: dead-lettering %s@%s: %s", self.name, message.topic, message.offset, describe(exc)
+        )
         extra = {
-            "dlq-error": str(exc)[:1000],
+            "dlq-error": describe(exc)[:1000],
             "dlq-error-type": type(exc).__name__,
             "dlq-consumer": self.name,
             "dlq-attempts": str(attempts),
