@@ -46,7 +46,7 @@ class TestOneClaim:
         payload = row.payload.decode()
         event = json.loads(payload)
         assert event["patient_ref"] == "SYNTH-PATIENT-0001"
-        assert event["frequency"] == "1" and event["source"] == "json"
+        assert event["frequency"] == "1" and event["intake_format"] == "json"
         assert event["lines"][0]["rendering_npi"] == "1245319599"
         assert event["lines"][0]["prior_auth_number"] == "PA-1"
         for identity in ("SYNTH-MEMBER-01", "Synthetic", "1980-01-15", "PCN-0001"):

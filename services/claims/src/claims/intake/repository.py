@@ -31,11 +31,11 @@ class IntakeRepository:
         if not rows:
             return set()
         statement = (
-            insert(Claim)
+            insert(Claim.__table__)
             .on_conflict_do_nothing(
                 index_elements=["tenant_id", "x12_key"], index_where=text("x12_key IS NOT NULL")
             )
-            .returning(Claim.id)
+            .returning(Claim.__table__.c.id)
         )
         result = await self.session.execute(statement, list(rows))
         return set(result.scalars().all())
@@ -57,10 +57,11 @@ class IntakeRepository:
         """
         if not rows:
             return set()
+        table = ClaimFingerprint.__table__
         statement = (
-            insert(ClaimFingerprint)
+            insert(table)
             .on_conflict_do_nothing(index_elements=["tenant_id", "fingerprint"])
-            .returning(ClaimFingerprint.fingerprint, ClaimFingerprint.claim_id)
+            .returning(table.c.fingerprint, table.c.claim_id)
         )
         result = await self.session.execute(statement, list(rows))
         return {(fingerprint, claim_id) for fingerprint, claim_id in result.all()}

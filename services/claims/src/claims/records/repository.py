@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from claims.base import Base
 from claims.records.models import (
     Claim,
     ClaimFingerprint,
@@ -57,10 +58,10 @@ class ClaimRepository:
         )
         return list((await self.session.scalars(query)).all())
 
-    async def insert_rows(self, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    async def insert_rows(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
         """Insert many rows of one table at once (core insert, no ORM bookkeeping)."""
         if rows:
-            await self.session.execute(insert(model), list(rows))
+            await self.session.execute(insert(model.__table__), list(rows))
 
     async def lines(self, claim_id: uuid.UUID) -> list[ClaimLine]:
         """A claim's service lines in order."""
