@@ -3,6 +3,7 @@ claims, the others are rejected in the 999 or 277CA; files meant to fail never g
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def library_verdict(data: bytes) -> tuple[list[str], list[str]]:
 async def test_a_sample_file_makes_exactly_the_claims_the_reader_accepts(
     api: Any, sql: Any, path: Path
 ) -> None:
-    data = path.read_bytes()
+    data = await asyncio.to_thread(path.read_bytes)
     accepted, rejected = library_verdict(data)
     response = await api.x12(data)
     assert response.status_code == 200, response.text
@@ -69,7 +70,7 @@ async def test_a_sample_file_makes_exactly_the_claims_the_reader_accepts(
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: f"{p.parent.name}/{p.name}")
 async def test_a_file_meant_to_fail_is_rejected_never_a_500(api: Any, sql: Any, path: Path) -> None:
-    response = await api.x12(path.read_bytes())
+    response = await api.x12(await asyncio.to_thread(path.read_bytes))
     assert response.status_code in (200, 400), response.text
     if response.status_code == 400:
         assert response.headers["content-type"] == "application/problem+json"

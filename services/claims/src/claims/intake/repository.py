@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from claims.base import table_of
 from claims.intake.models import IdempotencyRecord
 from claims.records.models import Claim, ClaimFingerprint
 
@@ -31,11 +32,11 @@ class IntakeRepository:
         if not rows:
             return set()
         statement = (
-            insert(Claim.__table__)
+            insert(table_of(Claim))
             .on_conflict_do_nothing(
                 index_elements=["tenant_id", "x12_key"], index_where=text("x12_key IS NOT NULL")
             )
-            .returning(Claim.__table__.c.id)
+            .returning(table_of(Claim).c.id)
         )
         result = await self.session.execute(statement, list(rows))
         return set(result.scalars().all())
@@ -57,7 +58,7 @@ class IntakeRepository:
         """
         if not rows:
             return set()
-        table = ClaimFingerprint.__table__
+        table = table_of(ClaimFingerprint)
         statement = (
             insert(table)
             .on_conflict_do_nothing(index_elements=["tenant_id", "fingerprint"])

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from claims.base import Base
+from claims.base import Base, table_of
 from claims.records.models import (
     Claim,
     ClaimFingerprint,
@@ -61,7 +61,7 @@ class ClaimRepository:
     async def insert_rows(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
         """Insert many rows of one table at once (core insert, no ORM bookkeeping)."""
         if rows:
-            await self.session.execute(insert(model.__table__), list(rows))
+            await self.session.execute(insert(table_of(model)), list(rows))
 
     async def lines(self, claim_id: uuid.UUID) -> list[ClaimLine]:
         """A claim's service lines in order."""
