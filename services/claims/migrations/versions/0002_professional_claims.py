@@ -168,7 +168,7 @@ def _side_tables() -> None:
         sa.Column("endpoint", sa.String(100), nullable=False),
         sa.Column("request_sha256", sa.String(64), nullable=False),
         sa.Column("status_code", sa.Integer()),
-        sa.Column("response", postgresql.JSONB()),
+        sa.Column("response", sa.Text()),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=NOW, nullable=False),
     )
     op.create_table(

@@ -216,6 +216,7 @@ def sql(database: Database) -> Callable[..., Any]:
 
     async def run(statement: str, **params: Any) -> list[Any]:
         async with database.session() as session:
-            return list((await session.execute(text(statement), params)).all())
+            result = await session.execute(text(statement), params)
+            return list(result.all()) if result.returns_rows else []
 
     return run

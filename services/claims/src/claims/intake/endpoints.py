@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from claimflow_shared.auth import CurrentPrincipal, Role, require_roles
 from claimflow_shared.db import SessionDep
@@ -50,7 +50,7 @@ async def submit_claim(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Take one claim in; when this answers, the claim and its event are durable."""
 
     async def produce() -> idempotency.Answer:
@@ -61,7 +61,7 @@ async def submit_claim(
             now=settings.clock(),
             default_filing_days=settings.timely_filing_days,
         )
-        return idempotency.Answer(202, accepted(result).model_dump(mode="json"))
+        return idempotency.Answer.of(202, accepted(result).model_dump(mode="json"))
 
     answer = await idempotency.once(
         session=session,
@@ -87,7 +87,7 @@ async def submit_batch(
     principal: CurrentPrincipal,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     """Take up to 1,000 claims in; each is stored or refused on its own."""
     documents = batches.claims_of(body, limit=settings.batch_max_claims)
 
@@ -95,7 +95,7 @@ async def submit_batch(
         result = await batches.submit_batch(
             session=session, principal=principal, documents=documents, settings=settings
         )
-        return idempotency.Answer(202, result.model_dump(mode="json"))
+        return idempotency.Answer.of(202, result.model_dump(mode="json"))
 
     answer = await idempotency.once(
         session=session,
@@ -108,7 +108,9 @@ async def submit_batch(
     return _response(answer)
 
 
-def _response(answer: idempotency.Answer) -> JSONResponse:
+def _response(answer: idempotency.Answer) -> Response:
     """The HTTP response of an answer, marked when it is a replay."""
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else {}
-    return JSONResponse(answer.body, status_code=answer.status_code, headers=headers)
+    return Response(
+        answer.body, status_code=answer.status_code, headers=headers, media_type="application/json"
+    )

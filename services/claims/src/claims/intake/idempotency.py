@@ -24,11 +24,16 @@ KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """An HTTP answer as kept for replays: status code, JSON body, and whether it is a replay."""
+    """An HTTP answer as kept for replays: status code, JSON text, and whether it is a replay."""
 
     status_code: int
-    body: Any
+    body: str
     replayed: bool = False
+
+    @classmethod
+    def of(cls, status_code: int, document: Any) -> Answer:
+        """The answer carrying ``document`` as JSON."""
+        return cls(status_code, orjson.dumps(document).decode())
 
 
 def request_digest(document: Any) -> str:
@@ -58,7 +63,7 @@ async def once(
         )
         return answer
     record = await repository.get(tenant_id=tenant_id, key=key)
-    if record is None or record.status_code is None:
+    if record is None or record.status_code is None or record.response is None:
         raise Conflict(f"The request with {HEADER} {key} is still in progress.")
     if record.endpoint != endpoint or record.request_sha256 != digest:
         raise ValidationFailed(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import DateTime, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from claims.base import Base
@@ -14,6 +12,8 @@ from claims.base import Base
 
 class IdempotencyRecord(Base):
     """A tenant's ``Idempotency-Key``: the request it was first used with and the answer.
+
+    The answer is kept as the exact JSON text sent, so a replay is the same bytes.
 
     Written in the transaction that stores the claims, so a key exists exactly when its claims
     do; a second request with the key waits for the first to commit, then replays its answer.
@@ -26,5 +26,5 @@ class IdempotencyRecord(Base):
     endpoint: Mapped[str] = mapped_column(String(100))
     request_sha256: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
-    response: Mapped[Any | None] = mapped_column(JSONB)
+    response: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

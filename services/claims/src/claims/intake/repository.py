@@ -109,7 +109,7 @@ class IdempotencyRepository:
         """A reserved key with the answer it was given."""
         return await self.session.get(IdempotencyRecord, (tenant_id, key))
 
-    async def answer(self, *, tenant_id: str, key: str, status_code: int, response: Any) -> None:
+    async def answer(self, *, tenant_id: str, key: str, status_code: int, response: str) -> None:
         """Keep the answer of the request that reserved the key."""
         await self.session.execute(
             update(IdempotencyRecord)
