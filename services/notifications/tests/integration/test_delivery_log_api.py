@@ -10,8 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
+from claimflow_shared.runtime import build_runtime
+from notifications.definition import DEFINITION
+from notifications.delivery.bootstrap import open_scheduler
 from notifications.delivery.testing import ManualClock, MappedResolver, Receivers, Reply
 from notifications.delivery.url_safety import Resolver
+from notifications.settings import NotificationsSettings
+from notifications.subscriptions.sealing import new_key
 
 Rows = Callable[[], Awaitable[list[dict[str, Any]]]]
 Headers = dict[str, dict[str, str]]
@@ -144,3 +149,24 @@ class TestUrlSafetyWhenSending:
         [row] = await deliveries()
         assert row["status"] == "failed"
         assert "refused destination hooks.example.test: 10.0.0.7 is private" in row["last_error"]
+
+
+class TestUnreadableSecret:
+    async def test_a_secret_sealed_under_a_key_no_longer_configured_fails_without_a_call(
+        self, receivers: Receivers, subscribe: Any, publish: Any, claim_event: Any,
+        settings: NotificationsSettings, deliveries: Rows,
+    ) -> None:  # fmt: skip
+        receiver = await receivers.start(Reply(204))
+        await subscribe(receiver.url())
+        await publish(claim_event())
+        rekeyed = settings.model_copy(update={"secret_keys": new_key()})
+        runtime = build_runtime(DEFINITION, rekeyed)
+        try:
+            async with open_scheduler(runtime) as running:
+                assert await running.run_once() == 1
+        finally:
+            await runtime.close()
+        [row] = await deliveries()
+        assert row["status"] == "failed"
+        assert row["last_error"].startswith("the signing secret cannot be opened")
+        assert receiver.requests == []

@@ -54,7 +54,7 @@ _CLAIMED_COLUMNS = (
     Delivery.id,
     Delivery.subscription_id,
     Delivery.tenant_id,
-    Delivery.attempts,
+    Delivery.attempts.label("attempt"),
     Delivery.retry_base,
     Delivery.event_type,
     Delivery.subject,
@@ -116,7 +116,7 @@ class DeliveryRepository:
             .execution_options(synchronize_session=False)
         )
         rows = (await self.session.execute(statement)).all()
-        return [ClaimedDelivery(*tuple(row)) for row in rows]
+        return [ClaimedDelivery(**row._asdict()) for row in rows]
 
     async def record(self, progress: Sequence[Progress]) -> set[uuid.UUID]:
         """Write each attempt's effect on its delivery, unless a newer attempt claimed it since;

@@ -8,24 +8,28 @@ any point loses nothing: a claimed row whose outcome was never recorded becomes 
 its lease ends and is sent again under the same ``webhook-id``.
 
 A slow or dead endpoint holds back only its own subscription: this worker keeps at most
-``per_subscription`` of a subscription's deliveries in flight and does not claim more of them
-until some finish, so the rest of its capacity goes to other subscriptions.
+``per_subscription`` of a subscription's deliveries in flight (sent or waiting to be recorded)
+and does not claim more of them until some are recorded, so the rest of its capacity goes to
+other subscriptions. At most ``max_in_flight`` deliveries are in flight in all, which also
+bounds the results waiting for the recorder.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import random
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Row
 
 from claimflow_shared.db import Database
+from claimflow_shared.errors import is_connection_error
 from notifications.delivery.dispatch import Dispatcher
 from notifications.delivery.instruments import WebhookMetrics
 from notifications.delivery.progress import Attempted, ClaimedDelivery, Progress, progress
@@ -41,6 +45,7 @@ from notifications.delivery.retry import (
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 _RECORD_BACKOFF_LIMIT = 5.0
+_RECORD_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,7 @@ class DeliveryScheduler:
 
     @property
     def in_flight(self) -> int:
-        """How many claimed deliveries are being sent now."""
+        """How many claimed deliveries are being sent or waiting to be recorded."""
         return sum(self._in_flight.values())
 
     async def _claim_continuously(self, tasks: asyncio.TaskGroup) -> None:
@@ -131,32 +136,49 @@ class DeliveryScheduler:
         """Attempt one delivery and queue its progress for the recorder."""
         try:
             attempted = await self._dispatcher.attempt(delivery)
-            self._finished.put_nowait(self._progress(attempted))
-        finally:
-            self._in_flight[delivery.subscription_id] -= 1
-            if self._in_flight[delivery.subscription_id] <= 0:
-                del self._in_flight[delivery.subscription_id]
-            self._room.set()
+        except Exception:
+            log.exception("delivery %s: the attempt broke; resent when its lease ends", delivery.id)
+            self._release([delivery.subscription_id])
+            return
+        self._finished.put_nowait(self._progress(attempted))
 
     async def _record_continuously(self) -> None:
-        """Record finished attempts in batches as they come."""
+        """Record finished attempts in batches as they come, then free their room."""
         while True:
             batch = [await self._finished.get()]
             while len(batch) < self._options.batch_size and not self._finished.empty():
                 batch.append(self._finished.get_nowait())
-            await self._record_until_done(batch)
+            try:
+                await self._record_until_done(batch)
+            finally:
+                self._release([p.subscription_id for p in batch])
 
     async def _record_until_done(self, batch: list[Progress]) -> None:
-        """Record a batch, retrying while the database is unavailable."""
+        """Record a batch, retrying while the database is unreachable.
+
+        Any other error is retried a few times, then the batch is dropped: its deliveries keep
+        their leases, become due when those end, and are sent again under the same webhook-id.
+        """
         delay = 0.1
-        while True:
+        for tries in itertools.count(1):
             try:
                 await self._record(batch)
                 return
             except Exception as exc:
+                if tries >= _RECORD_TRIES and not is_connection_error(exc):
+                    log.error("dropping %d attempt results: %s", len(batch), type(exc).__name__)
+                    return
                 log.warning("recording %d attempts failed (%s)", len(batch), type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, _RECORD_BACKOFF_LIMIT)
+
+    def _release(self, subscription_ids: Iterable[uuid.UUID]) -> None:
+        """Free the room of deliveries that are recorded (or given up on)."""
+        for subscription_id in subscription_ids:
+            self._in_flight[subscription_id] -= 1
+            if self._in_flight[subscription_id] <= 0:
+                del self._in_flight[subscription_id]
+        self._room.set()
 
     async def _record(self, batch: Sequence[Progress]) -> None:
         """Write a batch of attempts in one transaction."""
