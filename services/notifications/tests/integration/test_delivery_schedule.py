@@ -274,3 +274,28 @@ class TestRestarts:
         assert (row["status"], row["attempts"]) == ("succeeded", 2)
         assert [r.headers["webhook-id"] for r in receiver.requests] == [str(row["id"])] * 2
         assert [a["number"] for a in await attempt_log(row["id"])] == [2]
+
+
+class TestSeveralWorkers:
+    async def test_two_schedulers_share_the_table_and_send_each_delivery_once(
+        self, receivers: Receivers, subscribe: Any, publish: Any, claim_event: Any,
+        scheduler: Any, deliveries: Rows,
+    ) -> None:  # fmt: skip
+        receiver = await receivers.start(Reply(204))
+        for _ in range(5):
+            await subscribe(receiver.url())
+        for number in range(40):
+            await publish(claim_event(f"claim-{number:04d}"))
+
+        async def all_delivered() -> bool:
+            return all(r["status"] == "succeeded" for r in await deliveries())
+
+        async with scheduler() as first, scheduler() as second:
+            tasks = [asyncio.create_task(first.run()), asyncio.create_task(second.run())]
+            await settle(all_delivered)
+            for task in tasks:
+                await stop(task)
+        rows = await deliveries()
+        assert len(rows) == 200 and {r["attempts"] for r in rows} == {1}
+        ids = [r.headers["webhook-id"] for r in receiver.requests]
+        assert sorted(ids) == sorted(str(r["id"]) for r in rows)
