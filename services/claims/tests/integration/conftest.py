@@ -18,9 +18,16 @@ from sqlalchemy import text
 
 from claimflow_shared.auth.keys import Role, new_key, store_key
 from claimflow_shared.db import Database, connect
+from claimflow_shared.events.contracts import (
+    ClaimAuthorizationCheckCompleted,
+    ClaimCodeReviewCompleted,
+)
+from claimflow_shared.events.contracts.codecatalog import CodeFinding
+from claimflow_shared.events.contracts.priorauth import LineAuthorization
 from claimflow_shared.http.app import build_app
 from claimflow_shared.testing.plugin import DatabaseFactory
 from claims.definition import DEFINITION
+from claims.review import service
 from claims.settings import ClaimsSettings
 
 TODAY = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -208,6 +215,47 @@ def line() -> Callable[..., dict[str, Any]]:
         }
 
     return build
+
+
+class Reviews:
+    """Deliver code-catalog's and prior-auth's results as the claims worker would."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.database = database
+        self.clock = clock
+
+    async def code(self, claim_id: str, *findings: tuple[str, str, int]) -> None:
+        """A code review with (rule, severity, line) findings."""
+        event = ClaimCodeReviewCompleted(
+            claim_id=claim_id,
+            tenant_id="tenant-a",
+            findings=[
+                CodeFinding(line=line, rule=rule, severity=severity, message=f"{rule} on {line}")
+                for rule, severity, line in findings
+            ],
+            reviewed_at=self.clock(),
+        )
+        async with self.database.session() as session:
+            await service.record_code_review(session=session, event=event, now=self.clock())
+
+    async def auth(self, claim_id: str, *statuses: str) -> None:
+        """An authorization check answering each line with a status, in order."""
+        event = ClaimAuthorizationCheckCompleted(
+            claim_id=claim_id,
+            tenant_id="tenant-a",
+            lines=[
+                LineAuthorization(line=number, status=status)  # type: ignore[arg-type]
+                for number, status in enumerate(statuses, start=1)
+            ],
+            checked_at=self.clock(),
+        )
+        async with self.database.session() as session:
+            await service.record_auth_check(session=session, event=event, now=self.clock())
+
+
+@pytest.fixture
+def reviews(database: Database, clock: Clock) -> Reviews:
+    return Reviews(database, clock)
 
 
 @pytest.fixture

@@ -182,6 +182,7 @@ async def _reject(
                 "id": s.claim_id,
                 "status": ClaimStatus.REJECTED.value,
                 "findings": [f.as_json() for f in s.findings],
+                "updated_at": now,
             }
             for s in rejected
         ],

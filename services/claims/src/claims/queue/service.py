@@ -65,7 +65,7 @@ async def take(
             f"Claim {claim_id} is taken by {claim.assigned_to}.", taken_by=claim.assigned_to
         )
     if claim.assigned_to is None:
-        claim.assigned_to, claim.assigned_at = me, now
+        claim.assigned_to, claim.assigned_at, claim.updated_at = me, now, now
         _audit(session, claim, "take", me, body.reason, now)
     return await _current(session, claim)
 

@@ -31,6 +31,7 @@ async def record_code_review(
         "outcome": event.outcome,
         "findings": [f.model_dump(mode="json") for f in event.findings],
     }
+    claim.updated_at = now
     await redecide(session=session, claim=claim, now=now)
 
 
@@ -48,6 +49,7 @@ async def record_auth_check(
         "outcome": event.outcome,
         "lines": [line.model_dump(mode="json") for line in event.lines],
     }
+    claim.updated_at = now
     await redecide(session=session, claim=claim, now=now)
 
 
