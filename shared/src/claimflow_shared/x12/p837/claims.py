@@ -78,8 +78,9 @@ class ClaimsMixin(HandlerBase):
         """Read the diagnosis HI (other HI kinds carry no diagnoses and are only passed over)."""
         claim = self._claim
         assert claim is not None
-        if self._split(at(elements, 1))[0] in c.OTHER_HI_QUALIFIERS:
-            self._split.used_alternate = False
+        split = self._split
+        if split(at(elements, 1))[0] in c.OTHER_HI_QUALIFIERS:
+            split.used_alternate = False
             return
         if claim.has_diagnoses:
             self._issue(
@@ -94,7 +95,7 @@ class ClaimsMixin(HandlerBase):
         diagnoses = []
         for index in range(1, min(len(elements), c.MAX_DIAGNOSES + 1)):
             if elements[index]:
-                diagnoses.append(self._diagnosis(self._split(elements[index]), index, position))
+                diagnoses.append(self._diagnosis(split(elements[index]), index, position))
         if len(elements) > c.MAX_DIAGNOSES + 1 and any(elements[c.MAX_DIAGNOSES + 1 :]):
             self._element(
                 "HI",

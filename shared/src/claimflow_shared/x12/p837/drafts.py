@@ -255,7 +255,7 @@ class LineDraft:
         self.period: ServicePeriod | None = None
         self.pointers: tuple[int, ...] = ()
         self.rendering_npi: str | None = None
-        self.authorizations: list[str] = []
+        self.authorizations: tuple[str, ...] = ()
         self.control_number: str | None = None
         self.has_service = False
         self.has_date = False
@@ -275,7 +275,7 @@ class LineDraft:
             self.period,
             self.pointers,
             self.rendering_npi,
-            tuple(self.authorizations),
+            self.authorizations,
             self.control_number,
             self.position,
         )

@@ -159,7 +159,7 @@ class LinesMixin(HandlerBase):
         assert line is not None
         qualifier, value = at(elements, 1), at(elements, 2)
         if qualifier == c.PRIOR_AUTHORIZATION:
-            line.authorizations.append(value)
+            line.authorizations += (value,)
         elif qualifier == c.LINE_CONTROL_NUMBER:
             line.control_number = value
 
