@@ -17,12 +17,15 @@ from code_catalog.base import Base
 
 
 class PtpPair(Base):
-    """An NCCI PTP edit: the column 2 code is not paid with the column 1 code on one date."""
+    """An NCCI PTP edit: the column 2 code is not paid with the column 1 code on one date.
+
+    ``release_id`` has no foreign key: the check per row dominated million-row imports, and only
+    the importer writes here, in the transaction that creates the release.
+    """
 
     __tablename__ = "ptp_edits"
     __table_args__ = (
         Index("uq_ptp_edits_pair", "column1", "column2", "effective_date", unique=True),
-        Index("ix_ptp_edits_column2", "column2"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -33,7 +36,7 @@ class PtpPair(Base):
     modifier_indicator: Mapped[int] = mapped_column(SmallInteger)
     prior_to_1996: Mapped[bool] = mapped_column(Boolean, default=False)
     rationale: Mapped[str] = mapped_column(Text, default="")
-    release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"))
+    release_id: Mapped[int] = mapped_column()
 
 
 class MueLimit(Base):

@@ -6,9 +6,10 @@ release of the series (which still carried the old text), else on this release's
 Each staged code is classified against its current row: ``added`` (no row), ``readded`` (its
 row ended before this release and the file carries no dates of its own), ``changed``
 (descriptors, billability or category differ), ``terminated`` or ``reinstated`` (only its end
-date moved), or ``same``. A change that takes effect after the current row began closes that
-row and opens a new version; otherwise the row is edited in place. Codes this release's series
-maintains that the file no longer carries end the day before the release takes effect.
+date moved); an unchanged code stays unmarked, so a release rewrites only what it changes.
+A change that takes effect after the current row began closes that row and opens a new version;
+otherwise the row is edited in place. Codes this release's series maintains that the file no
+longer carries end the day before the release takes effect.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ UPDATE stage_codes s SET current_id = c.id,
     WHEN (c.short_descriptor, c.long_descriptor, c.billable, c.category)
       IS DISTINCT FROM (s.short_descriptor, s.long_descriptor, s.billable, s.category)
       THEN 'changed'
-    WHEN c.valid_to IS NOT DISTINCT FROM s.valid_to THEN 'same'
     WHEN s.valid_to IS NULL THEN 'reinstated'
     ELSE 'terminated'
   END,
@@ -42,8 +42,16 @@ UPDATE stage_codes s SET current_id = c.id,
   END
 FROM codes c
 WHERE c.current AND c.system = s.system AND c.code = s.code
+  AND ((c.short_descriptor, c.long_descriptor, c.billable, c.category, c.valid_to)
+    IS DISTINCT FROM (s.short_descriptor, s.long_descriptor, s.billable, s.category, s.valid_to)
+    OR (s.valid_from IS NULL AND c.valid_to IS NOT NULL AND c.valid_to < :effective))
 """
-MARK_ADDED = "UPDATE stage_codes SET action = 'added' WHERE action IS NULL"
+MARK_ADDED = """
+UPDATE stage_codes s SET action = 'added'
+WHERE NOT EXISTS (
+  SELECT 1 FROM codes c WHERE c.current AND c.system = s.system AND c.code = s.code
+)
+"""
 SNAPSHOT = """jsonb_build_object('short', {a}.short_descriptor, 'long', {a}.long_descriptor,
   'billable', {a}.billable, 'category', {a}.category, 'valid_from', {v},
   'valid_to', {a}.valid_to)"""
@@ -55,7 +63,7 @@ SELECT CAST(:release AS integer),
   CASE WHEN c.id IS NULL THEN NULL ELSE {SNAPSHOT.format(a="c", v="c.valid_from")} END,
   {SNAPSHOT.format(a="s", v="coalesce(s.starts, s.valid_from, :effective)")}
 FROM stage_codes s LEFT JOIN codes c ON c.id = s.current_id
-WHERE s.action <> 'same'
+WHERE s.action IS NOT NULL
 """
 ABSENT = """
 WITH gone AS (

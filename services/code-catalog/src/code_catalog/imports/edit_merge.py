@@ -1,5 +1,8 @@
 """Merging staged NCCI PTP, MUE and add-on edits into their tables, with the release diff.
 
+Only rows that differ from the stored ones are marked (an unmarked staged row is unchanged), so
+a release that changes a few thousand of a million edits rewrites only those.
+
 PTP and add-on rows are keyed by their codes and effective date and carry their own deletion
 dates, so a later release edits them in place; a row missing from a later file is left alone
 (CMS keeps deleted edits in the files, with their deletion dates). MUE rows have no dates: a
@@ -19,15 +22,17 @@ from code_catalog.imports.code_merge import MergeCounts
 
 PTP_CLASSIFY = """
 UPDATE stage_ptp s SET current_id = p.id,
-  action = CASE
-    WHEN (p.deletion_date, p.modifier_indicator, p.rationale, p.prior_to_1996)
-      IS NOT DISTINCT FROM (s.deletion_date, s.modifier_indicator, s.rationale, s.prior_to_1996)
-      THEN 'same'
-    WHEN p.deletion_date IS NULL AND s.deletion_date IS NOT NULL THEN 'terminated'
-    ELSE 'changed'
-  END
+  action = CASE WHEN p.deletion_date IS NULL AND s.deletion_date IS NOT NULL
+    THEN 'terminated' ELSE 'changed' END
 FROM ptp_edits p
 WHERE p.column1 = s.column1 AND p.column2 = s.column2 AND p.effective_date = s.effective_date
+  AND (p.deletion_date, p.modifier_indicator, p.rationale, p.prior_to_1996)
+    IS DISTINCT FROM (s.deletion_date, s.modifier_indicator, s.rationale, s.prior_to_1996)
+"""
+PTP_MARK_ADDED = """
+UPDATE stage_ptp s SET action = 'added'
+WHERE NOT EXISTS (SELECT 1 FROM ptp_edits p WHERE p.column1 = s.column1
+  AND p.column2 = s.column2 AND p.effective_date = s.effective_date)
 """
 PTP_SNAPSHOT = """jsonb_build_object('effective_date', {a}.effective_date,
   'deletion_date', {a}.deletion_date, 'modifier_indicator', {a}.modifier_indicator,
@@ -38,7 +43,7 @@ SELECT CAST(:release AS integer), s.action, 'NCCI PTP', s.column1 || '/' || s.co
   CASE WHEN p.id IS NULL THEN NULL ELSE {PTP_SNAPSHOT.format(a="p")} END,
   {PTP_SNAPSHOT.format(a="s")}
 FROM stage_ptp s LEFT JOIN ptp_edits p ON p.id = s.current_id
-WHERE s.action <> 'same'
+WHERE s.action IS NOT NULL
 """
 PTP_UPDATE = """
 UPDATE ptp_edits p SET deletion_date = s.deletion_date, modifier_indicator = s.modifier_indicator,
@@ -51,6 +56,14 @@ INSERT INTO ptp_edits (column1, column2, effective_date, deletion_date, modifier
 SELECT column1, column2, effective_date, deletion_date, modifier_indicator, prior_to_1996,
   rationale, CAST(:release AS integer)
 FROM stage_ptp WHERE action = 'added'
+"""
+
+PTP_FIRST = """
+INSERT INTO ptp_edits (column1, column2, effective_date, deletion_date, modifier_indicator,
+  prior_to_1996, rationale, release_id)
+SELECT column1, column2, effective_date, deletion_date, modifier_indicator, prior_to_1996,
+  rationale, CAST(:release AS integer)
+FROM stage_ptp ORDER BY column1, column2, effective_date
 """
 
 ADDON_CLASSIFY = """
@@ -165,16 +178,12 @@ async def _run(session: AsyncSession, statements: tuple[str, ...], params: dict[
 
 
 async def merge_ptp(session: AsyncSession, *, release_id: int, record_diff: bool) -> MergeCounts:
-    """Apply staged NCCI PTP edits."""
+    """Apply staged NCCI PTP edits; the series' first release is inserted as it stands."""
     params = {"release": release_id}
-    await _run(
-        session,
-        (PTP_CLASSIFY, "UPDATE stage_ptp SET action = 'added' WHERE action IS NULL"),
-        params,
-    )
-    if record_diff:
-        await _run(session, (PTP_DIFF,), params)
-    await _run(session, (PTP_UPDATE, PTP_INSERT), params)
+    if not record_diff:
+        result = await session.execute(text(PTP_FIRST), params)
+        return MergeCounts(added=int(result.rowcount))  # type: ignore[attr-defined]
+    await _run(session, (PTP_CLASSIFY, PTP_MARK_ADDED, PTP_DIFF, PTP_UPDATE, PTP_INSERT), params)
     return await _counted(session, "stage_ptp")
 
 

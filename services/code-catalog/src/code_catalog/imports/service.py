@@ -76,13 +76,14 @@ async def _stage(
     table = plan_for(request.kind, files[0], request.file_format).stage
     await staging.create_stage(session, table)
     rows = counted(staged_rows(request.kind, files, request.file_format), progress)
-    records = await staging.copy_into(session, table, rows)
+    try:
+        records = await staging.copy_into(session, table, rows)
+    except staging.DuplicateRow as duplicate:
+        raise ValidationFailed(
+            f"{files[0].name}: {duplicate} appears more than once", key=str(duplicate)
+        ) from None
     if records == 0:
         raise ValidationFailed(f"{files[0].name}: the file holds no records", file=files[0].name)
-    duplicate = await staging.first_duplicate(session, table)
-    if duplicate is not None:
-        shown = " ".join(str(part) for part in duplicate if part)
-        raise ValidationFailed(f"{files[0].name}: {shown} appears more than once", key=shown)
     return table, records
 
 

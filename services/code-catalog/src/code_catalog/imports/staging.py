@@ -6,10 +6,12 @@ nothing behind and two imports in one transaction never share rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from code_catalog.imports.rows import (
@@ -26,6 +28,8 @@ STAGE_PTP = "stage_ptp"
 STAGE_MUE = "stage_mue"
 STAGE_ADDON = "stage_addon"
 STAGE_FEES = "stage_fees"
+
+_DUPLICATE = re.compile(r"\)=\((.*)\) is duplicated")
 
 DEFINITIONS = {
     STAGE_CODES: (
@@ -88,22 +92,27 @@ async def create_stage(session: AsyncSession, table: str) -> None:
     await session.execute(text(f"CREATE TEMP TABLE {table} ({DEFINITIONS[table]}) ON COMMIT DROP"))
 
 
+class DuplicateRow(ValueError):
+    """The file holds one key twice; the message names the key's values."""
+
+
+def _duplicated_key(error: IntegrityError) -> str:
+    """The values of the key PostgreSQL reports as duplicated, e.g. ``HCPCS, G0008``."""
+    cause = getattr(error.orig, "__cause__", None)
+    detail = str(getattr(cause, "detail", "") or "")
+    match = _DUPLICATE.search(detail)
+    return match.group(1) if match else detail or str(error.orig)
+
+
 async def copy_into(session: AsyncSession, table: str, rows: Iterable[StageRow]) -> int:
-    """COPY rows into a staging table, then index and analyze it; return how many it holds."""
+    """COPY rows into a staging table, index its key (refusing a key seen twice) and analyze
+    it; return how many rows it holds."""
     driver = await driver_connection(session)
     await driver.copy_records_to_table(table, records=rows, columns=list(COLUMNS[table]))
     keys = ", ".join(KEYS[table])
-    await session.execute(text(f"CREATE INDEX ON {table} ({keys})"))
+    try:
+        await session.execute(text(f"CREATE UNIQUE INDEX ON {table} ({keys})"))
+    except IntegrityError as error:
+        raise DuplicateRow(_duplicated_key(error)) from None
     await session.execute(text(f"ANALYZE {table}"))
     return int(await session.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
-
-
-async def first_duplicate(session: AsyncSession, table: str) -> Sequence[Any] | None:
-    """The key of a row the file holds twice, if any."""
-    keys = ", ".join(KEYS[table])
-    row = (
-        await session.execute(
-            text(f"SELECT {keys} FROM {table} GROUP BY {keys} HAVING count(*) > 1 LIMIT 1")
-        )
-    ).first()
-    return tuple(row) if row is not None else None
