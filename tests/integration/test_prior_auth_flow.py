@@ -3,6 +3,7 @@ real pipeline: claims, code-catalog, prior-auth and notifications in one process
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -20,7 +21,7 @@ PATIENT = "SYNTH-PATIENT-0001"
 
 
 def authorization_body() -> dict[str, Any]:
-    """A request covering the crutches on the demo claim's date of service."""
+    """A request covering the crutches around the demo claim's date of service (a week ago)."""
     return {
         "payer_id": "DEMO-PAYER",
         "patient_ref": PATIENT,
@@ -31,8 +32,8 @@ def authorization_body() -> dict[str, Any]:
             {
                 "code": "E0114",
                 "units": 1,
-                "start_date": "2025-09-15",
-                "end_date": "2025-10-15",
+                "start_date": (date.today() - timedelta(days=30)).isoformat(),
+                "end_date": (date.today() + timedelta(days=30)).isoformat(),
                 "diagnosis_codes": ["M2351"],
             }
         ],

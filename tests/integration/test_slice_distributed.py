@@ -124,6 +124,12 @@ class TestDistributedFlow:
         webhook_ids = {r.headers["webhook-id"] for r in receiver.requests}
         assert len(webhook_ids) == 2
 
+        async def attempt_spans_written() -> bool:
+            return webhook_ids <= {
+                s["attributes"].get("claimflow.delivery_id") for s in read_spans(cluster.spans)
+            }
+
+        await wait_for(attempt_spans_written, what="the webhook attempt spans")
         spans = read_spans(cluster.spans)
         [intake] = [s for s in spans if s["name"] == "POST /v1/claims"]
         trace = [s for s in spans if s["trace_id"] == intake["trace_id"]]

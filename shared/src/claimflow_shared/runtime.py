@@ -21,6 +21,7 @@ from claimflow_shared.telemetry import Telemetry, setup_telemetry
 
 if TYPE_CHECKING:
     from claimflow_shared.messaging.consumer import EventConsumer
+    from claimflow_shared.tasks import BackgroundTask
 
 
 @dataclass
@@ -40,6 +41,12 @@ class Runtime:
 
 
 ConsumerFactory = Callable[[Runtime], Sequence["EventConsumer"]]
+TaskFactory = Callable[[Runtime], Sequence["BackgroundTask"]]
+
+
+def no_tasks(runtime: Runtime) -> Sequence[BackgroundTask]:
+    """The task factory of a service that has no background tasks."""
+    return ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class ServiceDefinition:
     migrations: Path
     title: str = ""
     description: str = ""
+    tasks: TaskFactory = no_tasks
 
 
 def build_bus(settings: ServiceSettings, *, client_id: str) -> EventBus:

@@ -17,17 +17,25 @@ from claimflow_shared.messaging.consumer import EventConsumer
 from claimflow_shared.messaging.outbox import OutboxRelay
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings
+from claimflow_shared.tasks import BackgroundTask
 
 log = logging.getLogger(__name__)
 
 
 class Worker:
-    """Runs a service's consumers and relay until cancelled."""
+    """Runs a service's consumers, background tasks and outbox relay until cancelled."""
 
-    def __init__(self, runtime: Runtime, consumers: Sequence[EventConsumer], relay: OutboxRelay):
+    def __init__(
+        self,
+        runtime: Runtime,
+        consumers: Sequence[EventConsumer],
+        relay: OutboxRelay,
+        tasks: Sequence[BackgroundTask] = (),
+    ) -> None:
         self.runtime = runtime
         self.consumers = list(consumers)
         self.relay = relay
+        self.tasks = list(tasks)
 
     @classmethod
     def for_service(cls, definition: ServiceDefinition, runtime: Runtime) -> Worker:
@@ -42,7 +50,7 @@ class Worker:
             keep_published=_kept_for_replay(settings),
             metrics=runtime.telemetry.metrics,
         )
-        return cls(runtime, definition.consumers(runtime), relay)
+        return cls(runtime, definition.consumers(runtime), relay, definition.tasks(runtime))
 
     async def run(self) -> None:
         """Create the topics, replay kept events if the bus is in-process, then work."""
@@ -55,6 +63,8 @@ class Worker:
             tasks.create_task(self._observe(), name="observe")
             for consumer in self.consumers:
                 tasks.create_task(consumer.run(), name=f"consumer-{consumer.name}")
+            for task in self.tasks:
+                tasks.create_task(task.run(), name=f"task-{task.name}")
 
     async def _observe(self, every: float = 5.0) -> None:
         """Refresh the gauges that need a query or the bus: outbox backlog, consumer lag."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
+from claimflow_shared.tasks import BackgroundTask
 from notifications.delivery.endpoints import router as deliveries_router
 from notifications.delivery.handlers import handlers
 from notifications.delivery.task import SchedulerTask
@@ -18,14 +19,18 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def consumers(runtime: Runtime) -> Sequence[EventConsumer]:
-    """The service's consumer group, and the delivery scheduler beside it."""
+    """The service's consumer group: status events into deliveries."""
     settings = notifications_settings(runtime.settings)
     return [
         consumer_for(
             runtime, name="notifications.delivery", handlers=handlers(clock=settings.clock)
-        ),
-        SchedulerTask(runtime),
+        )
     ]
+
+
+def tasks(runtime: Runtime) -> Sequence[BackgroundTask]:
+    """The delivery scheduler."""
+    return [SchedulerTask(runtime)]
 
 
 DEFINITION = ServiceDefinition(
@@ -33,6 +38,7 @@ DEFINITION = ServiceDefinition(
     settings_type=NotificationsSettings,
     routers=[subscriptions_router, deliveries_router],
     consumers=consumers,
+    tasks=tasks,
     metadata=Base.metadata,
     migrations=MIGRATIONS,
     title="claimflow notifications",

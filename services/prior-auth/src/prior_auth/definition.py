@@ -7,6 +7,7 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
+from claimflow_shared.tasks import BackgroundTask
 from prior_auth.authorizations.endpoints import router as authorizations_router
 from prior_auth.claim_checks.handlers import claim_handlers, recheck_handlers
 from prior_auth.metrics.endpoints import router as metrics_router
@@ -27,15 +28,20 @@ def _settings(runtime: Runtime) -> PriorAuthSettings:
 
 
 def consumers(runtime: Runtime) -> Sequence[EventConsumer]:
-    """The consumer groups, the deadline scheduler and (when enabled) the payer simulator."""
+    """The claim checks and the re-checks after a decision."""
     settings = _settings(runtime)
-    found: list[EventConsumer] = [
+    return [
         consumer_for(
             runtime, name="priorauth.claim-check", handlers=claim_handlers(settings.clock)
         ),
         consumer_for(runtime, name="priorauth.recheck", handlers=recheck_handlers(settings.clock)),
-        deadline_task(runtime, settings),
     ]
+
+
+def tasks(runtime: Runtime) -> Sequence[BackgroundTask]:
+    """The deadline scheduler and, when enabled, the payer simulator."""
+    settings = _settings(runtime)
+    found = [deadline_task(runtime, settings)]
     if settings.simulator:
         found.append(simulator_task(runtime, settings))
     return found
@@ -46,6 +52,7 @@ DEFINITION = ServiceDefinition(
     settings_type=PriorAuthSettings,
     routers=[requirements_router, authorizations_router, payers_router, metrics_router],
     consumers=consumers,
+    tasks=tasks,
     metadata=metadata,
     migrations=MIGRATIONS,
     title="claimflow prior-auth",

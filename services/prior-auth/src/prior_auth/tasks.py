@@ -1,63 +1,13 @@
 """Loops the prior-auth worker runs beside its consumers: the deadline scheduler and the payer
-simulator.
-
-The platform's worker runs whatever a service's ``consumers`` factory returns and needs only
-``name`` and ``run()``; a periodic task rides along as a consumer of no topic until the
-platform has a hook for tasks of its own.
-"""
+simulator."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
-
-from claimflow_shared.messaging.consumer import EventConsumer
 from claimflow_shared.runtime import Runtime
+from claimflow_shared.tasks import PeriodicTask
 from prior_auth.authorizations import scheduler
 from prior_auth.settings import PriorAuthSettings
 from prior_auth.simulator import runner
-
-log = logging.getLogger(__name__)
-
-Tick = Callable[[], Awaitable[int]]
-
-
-class PeriodicTask(EventConsumer):
-    """Runs ``tick`` every ``interval`` seconds, in a span, until cancelled."""
-
-    def __init__(self, *, name: str, runtime: Runtime, interval: float, tick: Tick) -> None:
-        super().__init__(
-            name=name,
-            database=runtime.database,
-            bus=runtime.bus,
-            tracer=runtime.telemetry.tracer,
-            handlers={},
-            topics=[],
-        )
-        self._interval = interval
-        self._tick = tick
-        self._task_tracer = runtime.telemetry.tracer
-
-    async def run(self) -> None:
-        """Tick until cancelled."""
-        while True:
-            await self.run_once()
-            await asyncio.sleep(self._interval)
-
-    async def run_once(self) -> int:
-        """One tick; a failure is logged by type and retried at the next tick."""
-        with self._task_tracer.start_as_current_span(f"task {self.name}") as span:
-            try:
-                done = await self._tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                span.record_exception(exc)
-                log.warning("%s: tick failed (%s)", self.name, type(exc).__name__)
-                return 0
-            span.set_attribute("claimflow.task.items", done)
-            return done
 
 
 def deadline_task(runtime: Runtime, settings: PriorAuthSettings) -> PeriodicTask:
@@ -73,7 +23,7 @@ def deadline_task(runtime: Runtime, settings: PriorAuthSettings) -> PeriodicTask
 
     return PeriodicTask(
         name="priorauth.deadlines",
-        runtime=runtime,
+        tracer=runtime.telemetry.tracer,
         interval=settings.deadline_poll_seconds,
         tick=tick,
     )
@@ -91,7 +41,7 @@ def simulator_task(runtime: Runtime, settings: PriorAuthSettings) -> PeriodicTas
 
     return PeriodicTask(
         name="priorauth.simulator",
-        runtime=runtime,
+        tracer=runtime.telemetry.tracer,
         interval=settings.simulator_poll_seconds,
         tick=tick,
     )

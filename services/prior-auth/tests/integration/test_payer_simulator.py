@@ -9,9 +9,10 @@ import httpx
 import pytest
 
 from claimflow_shared.runtime import Runtime, build_runtime
+from claimflow_shared.tasks import PeriodicTask
 from prior_auth.definition import DEFINITION
 from prior_auth.settings import PriorAuthSettings
-from prior_auth.tasks import PeriodicTask, simulator_task
+from prior_auth.tasks import simulator_task
 
 from .helpers import PAYER, Clock, Keys, auth, document, line, submit
 
