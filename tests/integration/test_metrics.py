@@ -10,7 +10,7 @@ import pytest
 from claimflow.embedded import EmbeddedSystem
 from claimflow.services import definitions
 from claimflow_shared.bus.memory import MemoryBus
-from tests.integration.flow import claim_body, final_claim
+from tests.integration.flow import claim_body, final_claim, wait_for
 
 
 @pytest.fixture
@@ -95,3 +95,14 @@ class TestMetrics:
             )
             == 2
         )
+
+    async def test_domain_gauges_are_exposed(self, system: EmbeddedSystem) -> None:
+        async def exposed(service: str, series: str) -> bool:
+            async with client(system, service) as scraper:
+                return series in (await scraper.get("/metrics")).text
+
+        for service, series in (
+            ("prior-auth", 'claimflow_authorizations_overdue{service="prior-auth"} 0'),
+            ("claims", "# TYPE claimflow_claims_by_status gauge"),
+        ):
+            await wait_for(lambda: exposed(service, series), what=series)  # noqa: B023

@@ -11,14 +11,21 @@ from prior_auth.simulator import runner
 
 
 def deadline_task(runtime: Runtime, settings: PriorAuthSettings) -> PeriodicTask:
-    """The deadline scheduler: due-soon and overdue warnings, approval expiries."""
+    """The deadline scheduler: due-soon and overdue warnings, approval expiries, and the
+    ``claimflow_authorizations_overdue`` gauge."""
+    overdue = runtime.telemetry.metrics.gauge(
+        "claimflow_authorizations_overdue", "Requests waiting for a decision past their due time"
+    )
 
     async def tick() -> int:
-        """One scheduler pass in its own transaction."""
+        """One scheduler pass in its own transaction, then the overdue count."""
+        now = settings.clock()
         async with runtime.database.session() as session:
             report = await scheduler.run_pass(
-                session=session, now=settings.clock(), limit=settings.deadline_batch_size
+                session=session, now=now, limit=settings.deadline_batch_size
             )
+        async with runtime.database.session() as session:
+            overdue.set(await scheduler.overdue_now(session=session, now=now))
         return report.total
 
     return PeriodicTask(

@@ -63,6 +63,24 @@ class TestWarnings:
         await run_pass(database, clock)
         assert await warnings(database) == ([], [created["id"]])
 
+    async def test_the_overdue_count_follows_the_clock_and_decisions(
+        self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database
+    ) -> None:
+        created = await submit(client, keys, priority="expedited")
+        await submit(client, keys)
+
+        async def overdue() -> int:
+            async with database.session() as session:
+                return await scheduler.overdue_now(session=session, now=clock())
+
+        assert await overdue() == 0
+        clock.advance(hours=73)
+        assert await overdue() == 1
+        assert (await decide(client, keys, created["id"], "A1")).status_code == 200
+        assert await overdue() == 0
+        clock.advance(days=7)
+        assert await overdue() == 1
+
     async def test_two_schedulers_at_once_publish_each_warning_once(
         self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database
     ) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -149,6 +149,17 @@ class AuthorizationRepository:
             .where(IdempotencyRecord.tenant_id == tenant_id, IdempotencyRecord.key == key)
             .values(response=response)
         )
+
+    async def count_overdue(self, *, statuses: Sequence[str], now: datetime) -> int:
+        """Undecided requests past their decision due time (paused clocks included)."""
+        count = await self.session.scalar(
+            select(func.count()).where(
+                Authorization.first_decided_at.is_(None),
+                Authorization.status.in_(statuses),
+                Authorization.due_at < now,
+            )
+        )
+        return int(count or 0)
 
     async def deadline_candidates(
         self, *, statuses: Sequence[str], now: datetime, limit: int

@@ -104,6 +104,13 @@ async def expire_approvals(*, session: AsyncSession, now: datetime, limit: int) 
     return expired
 
 
+async def overdue_now(*, session: AsyncSession, now: datetime) -> int:
+    """How many requests wait for a first decision past their due time."""
+    return await AuthorizationRepository(session).count_overdue(
+        statuses=AWAITING_FIRST_DECISION, now=now
+    )
+
+
 async def run_pass(*, session: AsyncSession, now: datetime, limit: int) -> PassReport:
     """One scheduler pass: warnings first, then expiries."""
     warnings = await publish_warnings(session=session, now=now, limit=limit)
