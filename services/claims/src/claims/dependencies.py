@@ -10,8 +10,11 @@ from claimflow_shared.auth import Principal
 from claims.settings import ClaimsSettings
 
 
-def get_settings(request: Request) -> ClaimsSettings:
-    """The service's settings (always ClaimsSettings for this service's apps)."""
+async def get_settings(request: Request) -> ClaimsSettings:
+    """The service's settings (always ClaimsSettings for this service's apps).
+
+    Async on purpose: FastAPI runs a plain ``def`` dependency in its thread pool.
+    """
     settings = request.app.state.runtime.settings
     if not isinstance(settings, ClaimsSettings):
         raise TypeError("the claims API runs on ClaimsSettings")

@@ -33,7 +33,7 @@ def limited_route(limit_of: LimitOf) -> type[APIRoute]:
             handler = super().get_route_handler()
 
             async def limited(request: Request) -> Response:
-                limit = limit_of(get_settings(request))
+                limit = limit_of(await get_settings(request))
                 declared = request.headers.get("content-length", "")
                 too_large = PayloadTooLarge(f"The request body is larger than {limit} bytes.")
                 if declared.isdigit() and int(declared) > limit:

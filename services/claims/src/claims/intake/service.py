@@ -3,7 +3,8 @@
 JSON and X12 claims both come here as drafts. In one transaction: the claims and their parts
 are inserted (an X12 envelope key already stored returns the claim it made), voids and
 replacements end their originals, the duplicate edit holds each line, claims with findings move
-to rejected, and the others are announced with ``ClaimSubmitted``.
+to rejected, and the others are announced with ``ClaimSubmitted``. History and events are
+written last, so the outbox rows go to the database in one statement at commit.
 """
 
 from __future__ import annotations
@@ -72,10 +73,16 @@ async def submit(
     known = await _insert(session, tenant_id, staged, now)
     fresh = [s for s in staged if s.fresh]
     await _store_parts(session, fresh)
-    await record(session, [_received(s, tenant_id, actor) for s in fresh], at=now)
     await _end_originals(session, tenant_id, fresh, actor, now)
     await _check_duplicates(session, tenant_id, fresh)
-    await _reject(session, tenant_id, [s for s in fresh if s.findings], now)
+    rejected = [s for s in fresh if s.findings]
+    await _mark_rejected(session, rejected, now)
+    await record(
+        session,
+        [_received(s, tenant_id, actor) for s in fresh]
+        + [_rejection(s, tenant_id) for s in rejected],
+        at=now,
+    )
     for item in fresh:
         if not item.findings:
             outbox.publish(session, _announcement(item, tenant_id, now))
@@ -169,39 +176,33 @@ async def _check_duplicates(session: AsyncSession, tenant_id: str, fresh: list[_
         item.findings.extend(found.get(item.claim_id, ()))
 
 
-async def _reject(
-    session: AsyncSession, tenant_id: str, rejected: list[_Staged], now: datetime
-) -> None:
-    """Move the claims with findings to rejected, keeping every finding."""
-    if not rejected:
-        return
-    await session.execute(
-        update(Claim),
-        [
-            {
-                "id": s.claim_id,
-                "status": ClaimStatus.REJECTED.value,
-                "findings": [f.as_json() for f in s.findings],
-                "updated_at": now,
-            }
-            for s in rejected
-        ],
-    )
-    await record(
-        session,
-        [
-            Change(
-                claim_id=s.claim_id,
-                tenant_id=tenant_id,
-                from_status=ClaimStatus.RECEIVED,
-                to_status=ClaimStatus.REJECTED,
-                reason="intake edits rejected the claim",
-                actor="system:intake",
-                findings=tuple(dict.fromkeys(f.rule for f in s.findings)),
-            )
-            for s in rejected
-        ],
-        at=now,
+async def _mark_rejected(session: AsyncSession, rejected: list[_Staged], now: datetime) -> None:
+    """Keep every finding of the claims intake rejects, and their status."""
+    if rejected:
+        await session.execute(
+            update(Claim),
+            [
+                {
+                    "id": s.claim_id,
+                    "status": ClaimStatus.REJECTED.value,
+                    "findings": [f.as_json() for f in s.findings],
+                    "updated_at": now,
+                }
+                for s in rejected
+            ],
+        )
+
+
+def _rejection(item: _Staged, tenant_id: str) -> Change:
+    """The history entry of a claim intake rejects, with the rules behind it."""
+    return Change(
+        claim_id=item.claim_id,
+        tenant_id=tenant_id,
+        from_status=ClaimStatus.RECEIVED,
+        to_status=ClaimStatus.REJECTED,
+        reason="intake edits rejected the claim",
+        actor="system:intake",
+        findings=tuple(dict.fromkeys(f.rule for f in item.findings)),
     )
 
 
