@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, and_, case, cast, func, literal, or_, select
+from sqlalchemy import and_, case, cast, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,6 +19,17 @@ from code_catalog.releases.models import Release
 RANK_NORMALIZATION = 1
 NEGATION_PATTERN = r"\m(not|no)\M"
 NEGATION_WEIGHT = 0.5
+CANDIDATES = 200
+SEARCH_COLUMNS = (
+    Code.system,
+    Code.code,
+    Code.category,
+    Code.billable,
+    Code.short_descriptor,
+    Code.long_descriptor,
+    Code.valid_from,
+    Code.valid_to,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,41 +65,58 @@ class CodeRepository:
         )
         return rows.all()
 
+    async def labelled_versions(
+        self, codes: Iterable[str], systems: Iterable[str]
+    ) -> list[tuple[Code, str]]:
+        """Every version of the given codes with the label of its release, in one query."""
+        label = (Release.code_system + " " + Release.version).label("release")
+        rows = await self.session.execute(
+            select(Code, label)
+            .join(Release, Release.id == Code.release_id)
+            .where(Code.code.in_(sorted(set(codes))), Code.system.in_(sorted(set(systems))))
+            .order_by(Code.system, Code.code, Code.valid_from)
+        )
+        return [(row[0], str(row[1])) for row in rows]
+
     async def listed(self, system: str, on: date | None) -> Sequence[Code]:
         """A whole (small) system: versions in force on a day, or the current ones."""
         query = select(Code).where(Code.system == system).order_by(Code.code)
         query = query.where(covering(on)) if on else query.where(Code.current)
         return (await self.session.scalars(query)).all()
 
-    async def search(self, query: SearchQuery, filters: SearchFilters) -> Sequence[Row[Any]]:
-        """Codes whose descriptors match a query, the best ranked first."""
+    def _candidates(self, query: SearchQuery, filters: SearchFilters) -> Any:
+        """The codes matching every word: the spelled code first, then the most concisely
+        described, at most ``CANDIDATES`` of them."""
         query_value = func.to_tsquery(cast(literal("english"), REGCONFIG), query.tsquery)
-        rank: ColumnElement[Any] = func.ts_rank_cd(Code.search, query_value, RANK_NORMALIZATION)
-        if not query.negated:
-            says_not = Code.long_descriptor.regexp_match(NEGATION_PATTERN, "i")
-            rank = rank * case((says_not, NEGATION_WEIGHT), else_=1.0)
-        exact_first = case((Code.code == (query.code or ""), 0), else_=1)
-        statement = (
-            select(
-                Code.system,
-                Code.code,
-                Code.category,
-                Code.billable,
-                Code.short_descriptor,
-                Code.long_descriptor,
-                Code.valid_from,
-                Code.valid_to,
-                rank.label("rank"),
-            )
-            .where(Code.search.op("@@")(query_value))
-            .order_by(exact_first, rank.desc(), Code.code)
-            .limit(filters.limit)
+        exact = case((Code.code == (query.code or ""), 0), else_=1).label("exact")
+        size = func.length(func.coalesce(Code.long_descriptor, Code.short_descriptor, ""))
+        statement = select(*SEARCH_COLUMNS, Code.search, exact).where(
+            Code.search.op("@@")(query_value), covering(filters.active_on)
         )
         if filters.system:
             statement = statement.where(Code.system == filters.system)
         if filters.category:
             statement = statement.where(Code.category == filters.category)
-        return (await self.session.execute(statement.where(covering(filters.active_on)))).all()
+        return statement.order_by(exact, size, Code.code).limit(CANDIDATES).cte("candidates")
+
+    async def search(self, query: SearchQuery, filters: SearchFilters) -> Sequence[Any]:
+        """Codes whose descriptors match a query, the best ranked first.
+
+        Cover-density ranking costs about 13 microseconds a row, so a broad query (3,000
+        fracture codes) is ranked over its most concise matches only."""
+        found = self._candidates(query, filters)
+        query_value = func.to_tsquery(cast(literal("english"), REGCONFIG), query.tsquery)
+        rank: ColumnElement[Any] = func.ts_rank_cd(found.c.search, query_value, RANK_NORMALIZATION)
+        if not query.negated:
+            says_not = found.c.long_descriptor.regexp_match(NEGATION_PATTERN, "i")
+            rank = rank * case((says_not, NEGATION_WEIGHT), else_=1.0)
+        columns = [found.c[column.key] for column in SEARCH_COLUMNS]
+        statement = (
+            select(*columns, rank.label("rank"))
+            .order_by(found.c.exact, rank.desc(), found.c.code)
+            .limit(filters.limit)
+        )
+        return (await self.session.execute(statement)).all()
 
     async def release_labels(self, release_ids: Iterable[int]) -> dict[int, str]:
         """The labels of some releases by id."""

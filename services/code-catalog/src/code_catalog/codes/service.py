@@ -84,14 +84,15 @@ async def lookup(
         kinds = candidates(code, system)
     except CodeFormatError as error:
         raise ValidationFailed(str(error), field="code") from None
-    repository = CodeRepository(session)
-    rows = await repository.versions({k.code for k in kinds}, {k.system for k in kinds})
-    found = _by_code(rows)
+    rows = await CodeRepository(session).labelled_versions(
+        {k.code for k in kinds}, {k.system for k in kinds}
+    )
+    found = _by_code([row for row, _ in rows])
     hits = [kind for kind in kinds if (kind.system, kind.code) in found]
     if not hits:
         raise NotFound(f"{code.strip().upper()} is not a known code", code=code)
     versions = found[(hits[0].system, hits[0].code)]
-    labels = await repository.release_labels(row.release_id for row in versions)
+    labels = {row.release_id: label for row, label in rows}
     return _code_out(versions, on, labels, [kind.system for kind in hits[1:]])
 
 

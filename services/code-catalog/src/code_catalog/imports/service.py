@@ -206,6 +206,7 @@ async def import_release(
         )
     )
     counts = await _merge(session, table, release, previous)
+    await staging.settle(session, table)
     release.added, release.changed, release.terminated = (
         counts.added,
         counts.changed,

@@ -23,6 +23,13 @@ from code_catalog.imports.rows import (
     StageRow,
 )
 
+TARGETS = {
+    "stage_codes": "codes",
+    "stage_ptp": "ptp_edits",
+    "stage_mue": "mue_limits",
+    "stage_addon": "addon_edits",
+    "stage_fees": "fee_schedule",
+}
 STAGE_CODES = "stage_codes"
 STAGE_PTP = "stage_ptp"
 STAGE_MUE = "stage_mue"
@@ -116,3 +123,13 @@ async def copy_into(session: AsyncSession, table: str, rows: Iterable[StageRow])
         raise DuplicateRow(_duplicated_key(error)) from None
     await session.execute(text(f"ANALYZE {table}"))
     return int(await session.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
+
+
+async def settle(session: AsyncSession, table: str) -> None:
+    """After a merge: fold the search index's pending entries in (a GIN index scans its pending
+    list on every query; after a bulk load that made searches 100 times slower) and refresh the
+    planner's statistics of the table the staged rows went to."""
+    target = TARGETS[table]
+    if target == "codes":
+        await session.execute(text("SELECT gin_clean_pending_list('ix_codes_search')"))
+    await session.execute(text(f"ANALYZE {target}"))
