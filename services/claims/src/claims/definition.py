@@ -7,6 +7,7 @@ from pathlib import Path
 
 from claimflow_shared.messaging.consumer import EventConsumer, consumer_for
 from claimflow_shared.runtime import Runtime, ServiceDefinition
+from claimflow_shared.tasks import BackgroundTask
 from claims.inquiry.endpoints import router as inquiry_router
 from claims.intake.endpoints import batch_router
 from claims.intake.endpoints import router as intake_router
@@ -16,7 +17,7 @@ from claims.queue.endpoints import router as queue_router
 from claims.review.handlers import review_handlers
 from claims.settings import ClaimsSettings
 from claims.status.endpoints import router as status_router
-from claims.status.gauge import StatusGauge
+from claims.status.gauge import status_gauge_task
 from claims.tables import metadata
 from claims.x12.endpoints import router as x12_router
 
@@ -31,12 +32,14 @@ def _settings(runtime: Runtime) -> ClaimsSettings:
 
 
 def consumers(runtime: Runtime) -> Sequence[EventConsumer]:
-    """The review join and the claims-by-status gauge."""
+    """The review join: code review and authorization check results."""
     settings = _settings(runtime)
-    return [
-        consumer_for(runtime, name="claims.review", handlers=review_handlers(settings.clock)),
-        StatusGauge(runtime, interval=settings.status_gauge_seconds),
-    ]
+    return [consumer_for(runtime, name="claims.review", handlers=review_handlers(settings.clock))]
+
+
+def tasks(runtime: Runtime) -> Sequence[BackgroundTask]:
+    """The claims-by-status gauge refresher."""
+    return [status_gauge_task(runtime, interval=_settings(runtime).status_gauge_seconds)]
 
 
 DEFINITION = ServiceDefinition(
@@ -53,6 +56,7 @@ DEFINITION = ServiceDefinition(
         patient_refs_router,
     ],
     consumers=consumers,
+    tasks=tasks,
     metadata=metadata,
     migrations=MIGRATIONS,
     title="claimflow claims",

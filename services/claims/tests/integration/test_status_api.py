@@ -11,7 +11,7 @@ import pytest
 from claimflow_shared.runtime import build_runtime
 from claims.definition import DEFINITION
 from claims.settings import ClaimsSettings
-from claims.status.gauge import StatusGauge
+from claims.status.gauge import StatusCounter
 
 Claim = Callable[..., dict[str, Any]]
 
@@ -198,9 +198,9 @@ class TestGauge:
         await api.submitted(claim(patient_ref="LATE", lines=[line(charge="150.00", days_ago=900)]))
         runtime = build_runtime(DEFINITION, settings)
         try:
-            gauge = StatusGauge(runtime, interval=60)
-            await gauge.refresh()
+            counter = StatusCounter(runtime)
+            assert await counter.refresh() == 2
         finally:
             await runtime.close()
-        values = {dict(labels)["status"]: value for labels, value in gauge.store.values.items()}
+        values = {dict(labels)["status"]: value for labels, value in counter.store.values.items()}
         assert values["received"] == 1 and values["rejected"] == 1 and values["voided"] == 0
