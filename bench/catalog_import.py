@@ -25,8 +25,8 @@ from catalog_setup import (
     POS,
     RVU,
     catalog_database,
-    cpt_codes_of_rvu,
     changed_ptp_file,
+    cpt_codes_of_rvu,
     postgres_server,
     write_result,
     write_synthetic_cpt,
@@ -72,19 +72,26 @@ def requests(folder: Path, args: argparse.Namespace) -> list[tuple[str, ImportRe
     """Every import, with the database it goes to ("a" or "b": fixed width needs its own)."""
     codes = cpt_codes_of_rvu()
     edits = write_synthetic_edits(folder, codes, args.pairs, args.seed)
-    later = changed_ptp_file(edits["ncci"], folder / "ccipra-v320r0-f1.txt", args.changed,
-                             args.seed)
+    later = changed_ptp_file(
+        edits["ncci"], folder / "ccipra-v320r0-f1.txt", args.changed, args.seed
+    )
     fixed = hcpcs_fixed_width(HCPCS, folder / "HCPC2025_OCT_ANWEB.txt")
     cpt = write_synthetic_cpt(folder, codes)
     return [
         ("HCPCS csv", ImportRequest(ImportKind.HCPCS, (HCPCS,)), "a"),
         ("HCPCS fixed width", ImportRequest(ImportKind.HCPCS, (fixed,)), "b"),
         ("ICD-10-CM tabular", ImportRequest(ImportKind.ICD10CM), "a"),
-        ("POS", ImportRequest(ImportKind.POS, (POS,), version="2023-09",
-                              effective=date(2003, 1, 1)), "a"),
+        (
+            "POS",
+            ImportRequest(ImportKind.POS, (POS,), version="2023-09", effective=date(2003, 1, 1)),
+            "a",
+        ),
         ("PPRRVU", ImportRequest(ImportKind.RVU, (RVU,)), "a"),
-        ("CPT (synthetic)", ImportRequest(ImportKind.CPT, (cpt,), version="synthetic",
-                                          effective=date(2025, 1, 1)), "a"),
+        (
+            "CPT (synthetic)",
+            ImportRequest(ImportKind.CPT, (cpt,), version="synthetic", effective=date(2025, 1, 1)),
+            "a",
+        ),
         ("NCCI PTP (synthetic)", ImportRequest(ImportKind.NCCI, (edits["ncci"],)), "a"),
         ("NCCI PTP next (diff)", ImportRequest(ImportKind.NCCI, (later,)), "a"),
         ("NCCI PTP again (no-op)", ImportRequest(ImportKind.NCCI, (later,)), "a"),
@@ -99,11 +106,14 @@ async def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="catalog-bench-files-"))
     plan = requests(folder, args)
     results = []
-    async with postgres_server() as server, catalog_database(server) as first:
-        async with catalog_database(server) as second:
-            targets = {"a": first, "b": second}
-            for name, request, target in plan:
-                results.append(await timed(targets[target], name, request))
+    async with (
+        postgres_server() as server,
+        catalog_database(server) as first,
+        catalog_database(server) as second,
+    ):
+        targets = {"a": first, "b": second}
+        for name, request, target in plan:
+            results.append(await timed(targets[target], name, request))
     write_result("catalog_import", {"ncci_pairs": args.pairs, "imports": results})
 
 
