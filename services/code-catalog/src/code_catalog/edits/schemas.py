@@ -27,7 +27,7 @@ class PtpOut(BaseModel):
     deletion_date: dt.date | None
     modifier_indicator: int
     rationale: str
-    release: str
+    release: str = ""
 
 
 class MueOut(BaseModel):
@@ -40,7 +40,7 @@ class MueOut(BaseModel):
     rationale: str
     valid_from: dt.date
     valid_to: dt.date | None
-    release: str
+    release: str = ""
 
 
 class AddOnOut(BaseModel):
@@ -51,7 +51,7 @@ class AddOnOut(BaseModel):
     edit_type: int
     effective_date: dt.date
     deletion_date: dt.date | None
-    release: str
+    release: str = ""
 
 
 class EditLookupOut(BaseModel):

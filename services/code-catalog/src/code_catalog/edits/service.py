@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.errors import ValidationFailed
@@ -9,6 +13,8 @@ from code_catalog.codes.formats import CodeFormatError, classify_procedure
 from code_catalog.codes.repository import CodeRepository
 from code_catalog.edits.repository import EditRepository
 from code_catalog.edits.schemas import AddOnOut, EditLookupIn, EditLookupOut, MueOut, PtpOut
+
+_Out = TypeVar("_Out", bound=BaseModel)
 
 
 def _procedure_codes(raw: list[str]) -> list[str]:
@@ -25,6 +31,16 @@ def _procedure_codes(raw: list[str]) -> list[str]:
     return sorted(set(codes))
 
 
+def _rows_out(model: type[_Out], rows: Sequence[Any], labels: dict[int, str]) -> list[_Out]:
+    """Edit rows as response items, each naming the release that set it."""
+    return [
+        model.model_validate(row, from_attributes=True).model_copy(
+            update={"release": labels.get(row.release_id, "")}
+        )
+        for row in rows
+    ]
+
+
 async def lookup_edits(*, session: AsyncSession, body: EditLookupIn) -> EditLookupOut:
     """NCCI pairs among the codes, their MUEs, and the add-on edits of any add-on among them."""
     codes = _procedure_codes(body.codes)
@@ -36,40 +52,7 @@ async def lookup_edits(*, session: AsyncSession, body: EditLookupIn) -> EditLook
     labels = await CodeRepository(session).release_labels(release_ids)
     return EditLookupOut(
         codes=codes,
-        ptp=[
-            PtpOut(
-                column1=row.column1,
-                column2=row.column2,
-                effective_date=row.effective_date,
-                deletion_date=row.deletion_date,
-                modifier_indicator=row.modifier_indicator,
-                rationale=row.rationale,
-                release=labels.get(row.release_id, ""),
-            )
-            for row in ptp
-        ],
-        mue=[
-            MueOut(
-                code=row.code,
-                max_units=row.max_units,
-                adjudication_indicator=row.adjudication_indicator,
-                adjudication_label=row.adjudication_label,
-                rationale=row.rationale,
-                valid_from=row.valid_from,
-                valid_to=row.valid_to,
-                release=labels.get(row.release_id, ""),
-            )
-            for row in mue
-        ],
-        addons=[
-            AddOnOut(
-                addon_code=row.addon_code,
-                primary_code=row.primary_code,
-                edit_type=row.edit_type,
-                effective_date=row.effective_date,
-                deletion_date=row.deletion_date,
-                release=labels.get(row.release_id, ""),
-            )
-            for row in addons
-        ],
+        ptp=_rows_out(PtpOut, ptp, labels),
+        mue=_rows_out(MueOut, mue, labels),
+        addons=_rows_out(AddOnOut, addons, labels),
     )

@@ -18,19 +18,7 @@ from code_catalog.releases.schemas import (
 
 def release_out(release: Release) -> ReleaseOut:
     """A release for a response."""
-    return ReleaseOut(
-        id=release.id,
-        code_system=release.code_system,
-        version=release.version,
-        label=release.label,
-        effective_date=release.effective_date,
-        source_name=release.source_name,
-        records=release.records,
-        added=release.added,
-        changed=release.changed,
-        terminated=release.terminated,
-        imported_at=release.imported_at,
-    )
+    return ReleaseOut.model_validate(release, from_attributes=True)
 
 
 async def list_releases(
