@@ -147,31 +147,40 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def database_url(database_factory: DatabaseFactory) -> str:
+    """A fresh claims database, migrated."""
     return await database_factory(DEFINITION)
 
 
 @pytest.fixture
 def settings(database_url: str, clock: Clock) -> ClaimsSettings:
+    """The service's settings on that database, reading time from the test's clock."""
     return ClaimsSettings(database_url=database_url, clock=clock, bus="memory")
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    db = connect(database_url, pool_size=4)
-    yield db
-    await db.dispose()
+async def database(settings: ClaimsSettings) -> AsyncIterator[Database]:
+    """A connection pool of the test's own, beside the app's."""
+    pool = connect(settings.database_url, pool_size=4)
+    try:
+        yield pool
+    finally:
+        await pool.dispose()
+
+
+KEY_HOLDERS = (
+    ("submitter", "tenant-a", Role.SUBMITTER),
+    ("other_submitter", "tenant-b", Role.SUBMITTER),
+    ("ops", "tenant-a", Role.OPS),
+    ("other_ops", "tenant-a", Role.OPS),
+    ("admin", "platform", Role.ADMIN),
+    ("payer", "PAYER-A", Role.PAYER),
+)
 
 
 @pytest.fixture
 async def keys(database: Database) -> Keys:
-    issued = {
-        "submitter": new_key(tenant_id="tenant-a", roles=(Role.SUBMITTER,)),
-        "other_submitter": new_key(tenant_id="tenant-b", roles=(Role.SUBMITTER,)),
-        "ops": new_key(tenant_id="tenant-a", roles=(Role.OPS,)),
-        "other_ops": new_key(tenant_id="tenant-a", roles=(Role.OPS,)),
-        "admin": new_key(tenant_id="platform", roles=(Role.ADMIN,)),
-        "payer": new_key(tenant_id="PAYER-A", roles=(Role.PAYER,)),
-    }
+    """One stored API key per holder in KEY_HOLDERS."""
+    issued = {name: new_key(tenant_id=t, roles=(role,)) for name, t, role in KEY_HOLDERS}
     async with database.session() as session:
         for name, key in issued.items():
             await store_key(session, key, name=name)
