@@ -27,8 +27,14 @@ from code_catalog.codes.formats import CodeSystem, classify_procedure
 from code_catalog.definition import DEFINITION
 from code_catalog.importers.records import AddOnEditRecord, PtpEditRecord
 from code_catalog.importers.rvu import parse_rvu_csv
-from code_catalog.testing.layouts import julian, shared_data_dir, write_aoc, write_cpt, write_mue
-from code_catalog.testing.layouts import write_ptp
+from code_catalog.testing.layouts import (
+    julian,
+    shared_data_dir,
+    write_aoc,
+    write_cpt,
+    write_mue,
+    write_ptp,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DATA = shared_data_dir()
@@ -110,9 +116,15 @@ def write_synthetic_cpt(folder: Path, codes: Iterable[str]) -> Path:
 def _ptp_row(record: PtpEditRecord) -> tuple[str, ...]:
     """One PTP edit as the practitioner file's tab-separated cells."""
     deleted = record.deletion_date.strftime("%Y%m%d") if record.deletion_date else "*"
-    return (record.column1, record.column2, "*" if record.prior_to_1996 else "",
-            record.effective_date.strftime("%Y%m%d"), deleted, str(record.modifier_indicator),
-            record.rationale)
+    return (
+        record.column1,
+        record.column2,
+        "*" if record.prior_to_1996 else "",
+        record.effective_date.strftime("%Y%m%d"),
+        deleted,
+        str(record.modifier_indicator),
+        record.rationale,
+    )
 
 
 def write_synthetic_edits(
@@ -120,10 +132,14 @@ def write_synthetic_edits(
 ) -> dict[str, Path]:
     """NCCI PTP (``pairs`` pairs), MUE and add-on files over ``codes`` in the CMS layouts."""
     rng = random.Random(seed)
-    ptp = write_ptp(folder / f"ccipra-{version}-f1.txt",
-                    (_ptp_row(record) for record in synthetic_pairs(codes, pairs, rng)))
-    mue_rows = ((m.code, str(m.max_units), f"{m.adjudication_indicator} Synthetic", m.rationale)
-                for m in synthetic_mues(codes, rng))
+    ptp = write_ptp(
+        folder / f"ccipra-{version}-f1.txt",
+        (_ptp_row(record) for record in synthetic_pairs(codes, pairs, rng)),
+    )
+    mue_rows = (
+        (m.code, str(m.max_units), f"{m.adjudication_indicator} Synthetic", m.rationale)
+        for m in synthetic_mues(codes, rng)
+    )
     mue = write_mue(folder / "MCR_MUE_PractitionerServices_Eff_10-01-2025.csv", mue_rows)
     aoc_rows = (_aoc_row(record) for record in synthetic_addons(codes, rng))
     aoc = write_aoc(folder / "AOC_2025Q4.txt", aoc_rows)
@@ -132,8 +148,16 @@ def write_synthetic_edits(
 
 def _aoc_row(record: AddOnEditRecord) -> tuple[str, ...]:
     """One add-on edit as the AOC file's cells (Julian dates)."""
-    return (record.addon_code, "", record.primary_code or "CCCCC", "", str(record.edit_type),
-            julian(record.effective_date), "", record.notes)
+    return (
+        record.addon_code,
+        "",
+        record.primary_code or "CCCCC",
+        "",
+        str(record.edit_type),
+        julian(record.effective_date),
+        "",
+        record.notes,
+    )
 
 
 def changed_ptp_file(source: Path, out: Path, share: float, seed: int) -> Path:

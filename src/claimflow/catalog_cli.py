@@ -17,7 +17,7 @@ catalog = typer.Typer(
     help="Import code sets and edit tables into the code catalog", no_args_is_help=True
 )
 
-KINDS = ("hcpcs", "icd10cm", "pos", "cpt", "ncci", "mue", "addon", "rvu")
+KINDS = ("hcpcs", "icd10cm", "pos", "cpt", "ncci", "mue", "addon", "rvu", "gpci")
 TEXT_SUFFIXES = (".csv", ".txt")
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 
 from code_catalog.testing.harness import Importer
-from code_catalog.testing.layouts import julian, write_aoc, write_mue, write_ptp
+from code_catalog.testing.layouts import julian, write_aoc, write_gpci, write_mue, write_ptp
 
 
 class TestReleases:
@@ -89,6 +90,39 @@ class TestFees:
         unknown = await loaded_api.get("/v1/fees/99213", params={"locality": "01112-05"})
         assert unknown.status_code == 404 and "GPCIs" in unknown.json()["detail"]
         assert (await loaded_api.get("/v1/fees/9921")).status_code == 422
+
+
+class TestLocalities:
+    async def test_a_locality_adjusts_each_component_by_its_index(
+        self,
+        api: httpx.AsyncClient,
+        headers: dict[str, str],
+        import_file: Importer,
+        shared_data: Path,
+        tmp_path: Path,
+    ) -> None:
+        await import_file("rvu", shared_data / "rvu" / "pprrvu_2024_jul.csv")
+        gpci = await import_file(
+            "gpci",
+            write_gpci(
+                tmp_path / "GPCI2024.csv",
+                2024,
+                [
+                    ("01112", "CA", "5", "SAN FRANCISCO", "1.094", "1.459", "0.353"),
+                ],
+            ),
+        )
+        assert (gpci.label, gpci.effective_date) == ("GPCI 2024", date(2024, 1, 1))
+        body = (
+            await api.get("/v1/fees/99213", params={"locality": "01112-05"}, headers=headers)
+        ).json()
+        assert body["locality"]["name"] == "SAN FRANCISCO"
+        work, pe, mp, factor = Decimal("1.30"), Decimal("1.33"), Decimal("0.10"), Decimal("33.2875")
+        expected = (
+            work * Decimal("1.094") + pe * Decimal("1.459") + mp * Decimal("0.353")
+        ) * factor
+        assert Decimal(body["non_facility_payment"]) == expected.quantize(Decimal("0.01"))
+        assert Decimal(body["non_facility_payment"]) > Decimal("90.87")
 
 
 class TestEditLookup:

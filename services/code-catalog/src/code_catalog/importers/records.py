@@ -124,3 +124,14 @@ class RvuRecord:
     conversion_factor: Decimal
     effective_start: date
     effective_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class GpciRecord:
+    """A Medicare payment locality's geographic practice cost indices."""
+
+    locality: str
+    name: str
+    work_gpci: Decimal
+    pe_gpci: Decimal
+    mp_gpci: Decimal

@@ -7,6 +7,8 @@ or conversion factor are changes, and pairs the new file drops are terminations.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -113,3 +115,37 @@ async def merge_fees(
         changed=counts.get("changed", 0) + counts.get("revalued", 0),
         terminated=int(dropped or 0),
     )
+
+
+LOCALITY_COUNTS = """
+SELECT
+  count(*) FILTER (WHERE l.id IS NULL),
+  count(*) FILTER (WHERE l.id IS NOT NULL
+    AND (l.work_gpci, l.pe_gpci, l.mp_gpci) IS DISTINCT FROM (s.work_gpci, s.pe_gpci, s.mp_gpci))
+FROM stage_gpci s
+LEFT JOIN localities l ON l.locality = s.locality AND l.end_date IS NULL
+"""
+LOCALITIES_ENDED = """
+WITH ended AS (
+  UPDATE localities l SET end_date = CAST(:effective AS date) - 1
+  WHERE l.end_date IS NULL AND l.effective_date < :effective
+  RETURNING l.locality
+)
+SELECT count(*) FROM ended
+WHERE NOT EXISTS (SELECT 1 FROM stage_gpci s WHERE s.locality = ended.locality)
+"""
+LOCALITIES_INSERT = """
+INSERT INTO localities (locality, name, work_gpci, pe_gpci, mp_gpci, effective_date, end_date)
+SELECT locality, name, work_gpci, pe_gpci, mp_gpci, :effective, NULL FROM stage_gpci
+ON CONFLICT (locality, effective_date) DO UPDATE SET name = excluded.name,
+  work_gpci = excluded.work_gpci, pe_gpci = excluded.pe_gpci, mp_gpci = excluded.mp_gpci
+"""
+
+
+async def merge_localities(session: AsyncSession, *, effective: date) -> MergeCounts:
+    """A year's GPCIs from its effective date on; the previous year's rows end the day before."""
+    params = {"effective": effective}
+    added, changed = (await session.execute(text(LOCALITY_COUNTS))).one()
+    dropped = await session.scalar(text(LOCALITIES_ENDED), params)
+    await session.execute(text(LOCALITIES_INSERT), params)
+    return MergeCounts(added=int(added), changed=int(changed), terminated=int(dropped or 0))

@@ -29,6 +29,7 @@ class ImportKind(StrEnum):
     MUE = "mue"
     ADDON = "addon"
     RVU = "rvu"
+    GPCI = "gpci"
 
 
 class DataSet(StrEnum):
@@ -43,6 +44,7 @@ class DataSet(StrEnum):
     MUE = "MUE"
     ADDON = "AOC"
     FEE_SCHEDULE = "PFS"
+    GPCI = "GPCI"
 
 
 DATA_SETS = {
@@ -54,6 +56,7 @@ DATA_SETS = {
     ImportKind.MUE: DataSet.MUE,
     ImportKind.ADDON: DataSet.ADDON,
     ImportKind.RVU: DataSet.FEE_SCHEDULE,
+    ImportKind.GPCI: DataSet.GPCI,
 }
 
 MONTHS = {name.upper(): number for number, name in enumerate(calendar.month_abbr) if name}
@@ -61,6 +64,7 @@ _HCPCS_NAME = re.compile(r"HCPC(?:S)?(\d{4})_?([A-Z]{3})", re.IGNORECASE)
 _ICD_ORDER_NAME = re.compile(r"icd10cm[_-]order[_-](\d{4})", re.IGNORECASE)
 _ICD_TABULAR_NAME = re.compile(r"tabular-([A-Za-z]+)-(\d{1,2})-(\d{4})", re.IGNORECASE)
 _NCCI_NAME = re.compile(r"v(\d{2})(\d)r(\d+)", re.IGNORECASE)
+_YEAR_NAME = re.compile(r"GPCI[ _-]?(\d{4})", re.IGNORECASE)
 _QUARTER_NAME = re.compile(r"(\d{4})[ _-]?Q([1-4])", re.IGNORECASE)
 
 
@@ -131,6 +135,12 @@ def _quarter(name: str) -> tuple[str, date] | None:
     return f"{year}Q{quarter}", date(year, 3 * quarter - 2, 1)
 
 
+def _gpci_year(name: str) -> tuple[str, date] | None:
+    """``GPCI2025.csv``: the indices of calendar year 2025."""
+    match = _YEAR_NAME.search(name)
+    return (match.group(1), date(int(match.group(1)), 1, 1)) if match else None
+
+
 FROM_NAME = {
     ImportKind.HCPCS: _hcpcs,
     ImportKind.ICD10CM: _icd10cm,
@@ -138,6 +148,7 @@ FROM_NAME = {
     ImportKind.MUE: _mue,
     ImportKind.ADDON: _quarter,
     ImportKind.RVU: _quarter,
+    ImportKind.GPCI: _gpci_year,
 }
 
 

@@ -12,6 +12,7 @@ from claimflow_shared.errors import ValidationFailed
 from code_catalog.importers.addon import parse_addon_text, parse_addon_xlsx
 from code_catalog.importers.cpt import parse_cpt_csv
 from code_catalog.importers.errors import ImportFormatError
+from code_catalog.importers.gpci import parse_gpci_csv
 from code_catalog.importers.hcpcs import (
     parse_hcpcs_csv,
     parse_hcpcs_fixed_width,
@@ -96,6 +97,7 @@ def plan_for(kind: ImportKind, path: Path, file_format: str | None) -> ImportPla
         ImportKind.MUE: ImportPlan(parse_mue_csv, rows.mue_row, staging.STAGE_MUE),
         ImportKind.ADDON: ImportPlan(_addon_parser, rows.addon_row, staging.STAGE_ADDON),
         ImportKind.RVU: ImportPlan(parse_rvu_csv, rows.fee_row, staging.STAGE_FEES),
+        ImportKind.GPCI: ImportPlan(parse_gpci_csv, rows.gpci_row, staging.STAGE_GPCI),
     }
     return simple[kind]
 

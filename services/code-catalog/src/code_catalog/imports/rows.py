@@ -12,6 +12,7 @@ from code_catalog.codes.formats import CodeCategory, CodeSystem
 from code_catalog.importers.records import (
     AddOnEditRecord,
     CptRecord,
+    GpciRecord,
     HcpcsRecord,
     HcpcsRecordKind,
     Icd10cmRecord,
@@ -59,6 +60,7 @@ ADDON_COLUMNS = (
     "primary_deletion_date",
     "notes",
 )
+GPCI_COLUMNS = ("locality", "name", "work_gpci", "pe_gpci", "mp_gpci")
 FEE_COLUMNS = (
     "code",
     "modifier",
@@ -242,3 +244,8 @@ def fee_row(record: RvuRecord) -> StageRow:
         record.effective_start,
         record.effective_end,
     )
+
+
+def gpci_row(record: GpciRecord) -> StageRow:
+    """A locality's GPCIs."""
+    return (record.locality, record.name, record.work_gpci, record.pe_gpci, record.mp_gpci)

@@ -22,7 +22,7 @@ from code_catalog.codes.formats import CodeSystem
 from code_catalog.imports import staging
 from code_catalog.imports.code_merge import MergeCounts, merge_codes
 from code_catalog.imports.edit_merge import merge_addons, merge_mue, merge_ptp
-from code_catalog.imports.fee_merge import merge_fees
+from code_catalog.imports.fee_merge import merge_fees, merge_localities
 from code_catalog.imports.kinds import DataSet, ImportKind, ReleaseName, name_release
 from code_catalog.imports.plans import (
     checksum,
@@ -149,6 +149,8 @@ async def _merge(
             effective=release.effective_date,
             record_diff=record_diff,
         )
+    if table == staging.STAGE_GPCI:
+        return await merge_localities(session, effective=release.effective_date)
     return await merge_fees(
         session,
         release_id=release.id,

@@ -18,6 +18,7 @@ from code_catalog.imports.rows import (
     ADDON_COLUMNS,
     CODE_COLUMNS,
     FEE_COLUMNS,
+    GPCI_COLUMNS,
     MUE_COLUMNS,
     PTP_COLUMNS,
     StageRow,
@@ -29,12 +30,14 @@ TARGETS = {
     "stage_mue": "mue_limits",
     "stage_addon": "addon_edits",
     "stage_fees": "fee_schedule",
+    "stage_gpci": "localities",
 }
 STAGE_CODES = "stage_codes"
 STAGE_PTP = "stage_ptp"
 STAGE_MUE = "stage_mue"
 STAGE_ADDON = "stage_addon"
 STAGE_FEES = "stage_fees"
+STAGE_GPCI = "stage_gpci"
 
 _DUPLICATE = re.compile(r"\)=\((.*)\) is duplicated")
 
@@ -70,6 +73,10 @@ DEFINITIONS = {
         "non_facility_payment numeric NOT NULL, effective_date date NOT NULL, end_date date "
         "NOT NULL, current_id bigint, action text"
     ),
+    STAGE_GPCI: (
+        "locality text NOT NULL, name text NOT NULL, work_gpci numeric NOT NULL, pe_gpci "
+        "numeric NOT NULL, mp_gpci numeric NOT NULL"
+    ),
 }
 COLUMNS = {
     STAGE_CODES: CODE_COLUMNS,
@@ -77,6 +84,7 @@ COLUMNS = {
     STAGE_MUE: MUE_COLUMNS,
     STAGE_ADDON: ADDON_COLUMNS,
     STAGE_FEES: FEE_COLUMNS,
+    STAGE_GPCI: GPCI_COLUMNS,
 }
 KEYS = {
     STAGE_CODES: ("system", "code"),
@@ -84,6 +92,7 @@ KEYS = {
     STAGE_MUE: ("code",),
     STAGE_ADDON: ("addon_code", "coalesce(primary_code, '')", "effective_date"),
     STAGE_FEES: ("code", "modifier", "effective_date"),
+    STAGE_GPCI: ("locality",),
 }
 
 

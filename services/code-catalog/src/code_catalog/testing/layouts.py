@@ -163,3 +163,26 @@ def hcpcs_fixed_width(csv_path: Path, out: Path) -> Path:
                 records.append(_fixed_record(cells, first if n == 0 else following, chunk, n + 1))
     out.write_text("\r\n".join(records) + "\r\n", encoding="latin-1")
     return out
+
+
+GPCI_TITLE = "ADDENDUM E. GEOGRAPHIC PRACTICE COST INDICES (GPCIs) BY STATE AND MEDICARE LOCALITY"
+GPCI_HEADER = (
+    "Medicare Administrative Contractor (MAC)",
+    "State",
+    "Locality Number",
+    "Locality Name",
+    "{year} PW GPCI (with 1.0 Floor)",
+    "{year} PE GPCI",
+    "{year} MP GPCI",
+)
+
+
+def write_gpci(path: Path, year: int, rows: Iterable[Sequence[str]]) -> Path:
+    """Write a GPCI CSV: a title row, the header with the year, the localities, a footnote."""
+    with path.open("w", encoding="latin-1", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([GPCI_TITLE])
+        writer.writerow([heading.format(year=year) for heading in GPCI_HEADER])
+        writer.writerows(rows)
+        writer.writerow(["* Payment locality is serviced by two contractors."])
+    return path
