@@ -96,7 +96,13 @@ class TestMetrics:
             == 2
         )
 
-    async def test_domain_gauges_are_exposed(self, system: EmbeddedSystem) -> None:
+    async def test_gauges_are_exposed(self, system: EmbeddedSystem, submitter_key: str) -> None:
+        async with client(system, "claims") as claims:
+            response = await claims.post(
+                "/v1/claims", json=claim_body(), headers={"X-API-Key": submitter_key}
+            )
+            await final_claim(claims, submitter_key, response.json()["claim_id"])
+
         async def exposed(service: str, series: str) -> bool:
             async with client(system, service) as scraper:
                 return series in (await scraper.get("/metrics")).text
@@ -104,5 +110,6 @@ class TestMetrics:
         for service, series in (
             ("prior-auth", 'claimflow_authorizations_overdue{service="prior-auth"} 0'),
             ("claims", "# TYPE claimflow_claims_by_status gauge"),
+            ("claims", 'claimflow_consumer_lag{service="claims",consumer_group="claims.review"'),
         ):
             await wait_for(lambda: exposed(service, series), what=series)  # noqa: B023
