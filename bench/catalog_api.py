@@ -5,7 +5,8 @@ codes with made-up descriptors. The API runs as ``claimflow api code-catalog`` (
 process) in a subprocess; this process loads it with httpx at ``--concurrency`` requests in
 flight (default 8, and 1 to show the latency without queueing) for ``--seconds`` per scenario,
 and reports p50/p90/p99 latency as the client sees it, requests per second, and the server's
-RSS. The load generator shares the machine's cores with the server and its database.
+RSS. ``/health`` (no database, no key) runs too, as the floor of the HTTP stack itself. The
+load generator shares the machine's cores with the server and its database.
 
 Run: ``uv run python bench/catalog_api.py [--seconds 20] [--concurrency 8]``; uses DATABASE_URL's
 server or starts a private one. Writes ``bench/results/catalog_api.json``.
@@ -86,7 +87,7 @@ QUERIES = (
     "burn",
     "sepsis",
 )
-SCENARIOS = ("lookup", "search")
+SCENARIOS = ("health", "lookup", "search")
 
 
 def parse_args() -> argparse.Namespace:
@@ -185,6 +186,7 @@ async def measure(
     """Warm up, then run each scenario."""
     rng = random.Random(args.seed)
     scenarios: dict[str, Callable[[], tuple[str, dict[str, str]]]] = {
+        "health": lambda: ("/health", {}),
         "lookup": lambda: (f"/v1/codes/{rng.choice(codes)}", {"as_of": "2026-05-01"}),
         "search": lambda: ("/v1/codes/search", {"q": rng.choice(QUERIES), "limit": "20"}),
     }

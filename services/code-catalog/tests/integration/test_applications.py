@@ -107,6 +107,8 @@ class TestTransitions:
         body = (await actors.act("applicant", app_id, "submit")).json()
         assert body["status"] == "scheduled"
         assert body["meeting"]["meeting_date"] == str(TODAY + timedelta(days=40))
+        listed = (await actors.call("applicant", "GET", "/v1/applications")).json()["items"]
+        assert listed[0]["meeting"] == body["meeting"]
 
     async def test_the_whole_way_to_publication_is_audited_and_published(
         self, actors: Actors, catalog_db: Database

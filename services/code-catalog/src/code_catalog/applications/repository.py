@@ -64,6 +64,13 @@ class ApplicationRepository:
         """One meeting by id."""
         return await self.session.get(PanelMeeting, meeting_id) if meeting_id else None
 
+    async def meetings_by_id(self, ids: set[int]) -> dict[int, PanelMeeting]:
+        """Some meetings by id, in one query."""
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(PanelMeeting).where(PanelMeeting.id.in_(ids)))
+        return {meeting.id: meeting for meeting in rows}
+
     async def next_open_meeting(self, today: date) -> PanelMeeting | None:
         """The first meeting whose agenda deadline has not passed."""
         return await self.session.scalar(

@@ -206,10 +206,12 @@ async def list_applications(
     *, session: AsyncSession, principal: Principal, status: Status | None, limit: int
 ) -> ApplicationListOut:
     """The applications the principal may see."""
-    rows = await ApplicationRepository(session).listed(
+    repository = ApplicationRepository(session)
+    rows = await repository.listed(
         tenant_id=visible_tenant(principal), status=status.value if status else None, limit=limit
     )
-    return ApplicationListOut(items=[_out(row, None) for row in rows])
+    meetings = await repository.meetings_by_id({row.meeting_id for row in rows if row.meeting_id})
+    return ApplicationListOut(items=[_out(row, meetings.get(row.meeting_id or 0)) for row in rows])
 
 
 async def update(
