@@ -25,29 +25,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
 from catalog_setup import (
-    HCPCS,
-    POS,
-    RVU,
     catalog_database,
-    cpt_codes_of_rvu,
+    code_set_requests,
+    import_all,
     postgres_server,
     write_result,
-    write_synthetic_cpt,
 )
 
 from claimflow.provisioning import create_key
 from claimflow_shared.auth.keys import Role
 from claimflow_shared.db import connect
-from code_catalog.imports.kinds import ImportKind
-from code_catalog.imports.runner import run_import
-from code_catalog.imports.service import ImportRequest
 from code_catalog.testing.harness import rows
 
 QUERIES = (
@@ -97,23 +90,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
-
-
-async def load_catalog(url: str, folder: Path) -> None:
-    """Import the real files and the synthetic CPT file."""
-    for request in (
-        ImportRequest(ImportKind.HCPCS, (HCPCS,)),
-        ImportRequest(ImportKind.ICD10CM),
-        ImportRequest(ImportKind.POS, (POS,), version="2023-09", effective=date(2003, 1, 1)),
-        ImportRequest(ImportKind.RVU, (RVU,)),
-        ImportRequest(
-            ImportKind.CPT,
-            (write_synthetic_cpt(folder, cpt_codes_of_rvu()),),
-            version="synthetic",
-            effective=date(2025, 1, 1),
-        ),
-    ):
-        await run_import(url, request)
 
 
 def free_port() -> int:
@@ -211,7 +187,7 @@ async def main() -> None:
     args = parse_args()
     folder = Path(tempfile.mkdtemp(prefix="catalog-bench-api-"))
     async with postgres_server() as server, catalog_database(server) as url:
-        await load_catalog(url, folder)
+        await import_all(url, code_set_requests(folder))
         database = connect(url, pool_size=1)
         sample = await rows(
             database, "SELECT code FROM codes WHERE current ORDER BY md5(code) LIMIT 20000"

@@ -16,21 +16,17 @@ import argparse
 import asyncio
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from catalog_setup import (
     HCPCS,
-    POS,
-    RVU,
     catalog_database,
     changed_ptp_file,
-    cpt_codes_of_rvu,
+    code_set_requests,
+    edit_requests,
     postgres_server,
     write_result,
-    write_synthetic_cpt,
-    write_synthetic_edits,
 )
 
 from code_catalog.imports.kinds import ImportKind
@@ -70,33 +66,24 @@ async def timed(url: str, name: str, request: ImportRequest) -> dict[str, Any]:
 
 def requests(folder: Path, args: argparse.Namespace) -> list[tuple[str, ImportRequest, str]]:
     """Every import, with the database it goes to ("a" or "b": fixed width needs its own)."""
-    codes = cpt_codes_of_rvu()
-    edits = write_synthetic_edits(folder, codes, args.pairs, args.seed)
+    codes = code_set_requests(folder)
+    edits = edit_requests(folder, args.pairs, args.seed)
     later = changed_ptp_file(
-        edits["ncci"], folder / "ccipra-v320r0-f1.txt", args.changed, args.seed
+        edits["ncci"].files[0], folder / "ccipra-v320r0-f1.txt", args.changed, args.seed
     )
     fixed = hcpcs_fixed_width(HCPCS, folder / "HCPC2025_OCT_ANWEB.txt")
-    cpt = write_synthetic_cpt(folder, codes)
     return [
-        ("HCPCS csv", ImportRequest(ImportKind.HCPCS, (HCPCS,)), "a"),
+        ("HCPCS csv", codes["hcpcs"], "a"),
         ("HCPCS fixed width", ImportRequest(ImportKind.HCPCS, (fixed,)), "b"),
-        ("ICD-10-CM tabular", ImportRequest(ImportKind.ICD10CM), "a"),
-        (
-            "POS",
-            ImportRequest(ImportKind.POS, (POS,), version="2023-09", effective=date(2003, 1, 1)),
-            "a",
-        ),
-        ("PPRRVU", ImportRequest(ImportKind.RVU, (RVU,)), "a"),
-        (
-            "CPT (synthetic)",
-            ImportRequest(ImportKind.CPT, (cpt,), version="synthetic", effective=date(2025, 1, 1)),
-            "a",
-        ),
-        ("NCCI PTP (synthetic)", ImportRequest(ImportKind.NCCI, (edits["ncci"],)), "a"),
+        ("ICD-10-CM tabular", codes["icd10cm"], "a"),
+        ("POS", codes["pos"], "a"),
+        ("PPRRVU", codes["rvu"], "a"),
+        ("CPT (synthetic)", codes["cpt"], "a"),
+        ("NCCI PTP (synthetic)", edits["ncci"], "a"),
         ("NCCI PTP next (diff)", ImportRequest(ImportKind.NCCI, (later,)), "a"),
         ("NCCI PTP again (no-op)", ImportRequest(ImportKind.NCCI, (later,)), "a"),
-        ("MUE (synthetic)", ImportRequest(ImportKind.MUE, (edits["mue"],)), "a"),
-        ("AOC (synthetic)", ImportRequest(ImportKind.ADDON, (edits["addon"],)), "a"),
+        ("MUE (synthetic)", edits["mue"], "a"),
+        ("AOC (synthetic)", edits["addon"], "a"),
     ]
 
 

@@ -30,15 +30,13 @@ from typing import Any
 
 from catalog_review import LINES_PER_CLAIM, make_claim
 from catalog_setup import (
-    HCPCS,
-    POS,
     catalog_database,
-    cpt_codes_of_rvu,
+    code_set_requests,
+    edit_requests,
+    import_all,
     postgres_server,
     rss_mib,
     write_result,
-    write_synthetic_cpt,
-    write_synthetic_edits,
 )
 
 from claimflow_shared.bus import Message
@@ -47,9 +45,6 @@ from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import ClaimCodeReviewCompleted, ClaimSubmitted
 from claimflow_shared.events.contracts.claims import SubmittedLine
 from code_catalog.codes.formats import format_icd10cm
-from code_catalog.imports.kinds import ImportKind
-from code_catalog.imports.runner import run_import
-from code_catalog.imports.service import ImportRequest
 from code_catalog.review.cache import CatalogCache
 from code_catalog.review.claim import ClaimForReview
 from code_catalog.review.engine import ReviewEngine
@@ -68,33 +63,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20251001)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     return parser.parse_args()
-
-
-async def load_catalog(url: str, folder: Path, args: argparse.Namespace) -> dict[str, float]:
-    """Import every file; return each import's seconds."""
-    codes = cpt_codes_of_rvu()
-    edits = write_synthetic_edits(folder, codes, args.pairs, args.seed)
-    requests = {
-        "hcpcs": ImportRequest(ImportKind.HCPCS, (HCPCS,)),
-        "icd10cm": ImportRequest(ImportKind.ICD10CM),
-        "pos": ImportRequest(ImportKind.POS, (POS,), version="2023-09", effective=date(2003, 1, 1)),
-        "cpt": ImportRequest(
-            ImportKind.CPT,
-            (write_synthetic_cpt(folder, codes),),
-            version="synthetic",
-            effective=date(2020, 1, 1),
-        ),
-        "ncci": ImportRequest(ImportKind.NCCI, (edits["ncci"],)),
-        "mue": ImportRequest(ImportKind.MUE, (edits["mue"],)),
-        "addon": ImportRequest(ImportKind.ADDON, (edits["addon"],)),
-    }
-    seconds = {}
-    for name, request in requests.items():
-        started = time.perf_counter()
-        await run_import(url, request)
-        seconds[name] = round(time.perf_counter() - started, 2)
-        print(f"imported {name} in {seconds[name]} s", flush=True)
-    return seconds
 
 
 def pools_of(tables: CatalogTables, rng: random.Random) -> dict[str, Any]:
@@ -232,7 +200,8 @@ async def main() -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="catalog-bench-review-"))
     async with postgres_server() as server, catalog_database(server) as url:
-        imports = await load_catalog(url, folder, args)
+        requests = {**code_set_requests(folder), **edit_requests(folder, args.pairs, args.seed)}
+        imports = await import_all(url, requests)
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             __file__,

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,9 @@ from code_catalog.codes.formats import CodeSystem, classify_procedure
 from code_catalog.definition import DEFINITION
 from code_catalog.importers.records import AddOnEditRecord, PtpEditRecord
 from code_catalog.importers.rvu import parse_rvu_csv
+from code_catalog.imports.kinds import ImportKind
+from code_catalog.imports.runner import run_import
+from code_catalog.imports.service import ImportRequest
 from code_catalog.testing.layouts import (
     julian,
     shared_data_dir,
@@ -41,6 +45,8 @@ DATA = shared_data_dir()
 HCPCS = DATA / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"
 RVU = DATA / "rvu" / "pprrvu_2024_jul.csv"
 POS = DATA / "pos" / "place_of_service.csv"
+FIRST_POS = date(2003, 1, 1)
+CPT_EFFECTIVE = date(2020, 1, 1)
 
 
 def rss_mib() -> float:
@@ -173,3 +179,36 @@ def changed_ptp_file(source: Path, out: Path, share: float, seed: int) -> Path:
                 line = "\t".join(cells) + "\r\n"
             target.write(line)
     return out
+
+
+def code_set_requests(folder: Path) -> dict[str, ImportRequest]:
+    """The real HCPCS, ICD-10-CM, POS and PPRRVU files, and the RVU's CPT codes (made-up text)."""
+    return {
+        "hcpcs": ImportRequest(ImportKind.HCPCS, (HCPCS,)),
+        "icd10cm": ImportRequest(ImportKind.ICD10CM),
+        "pos": ImportRequest(ImportKind.POS, (POS,), version="2023-09", effective=FIRST_POS),
+        "rvu": ImportRequest(ImportKind.RVU, (RVU,)),
+        "cpt": ImportRequest(
+            ImportKind.CPT,
+            (write_synthetic_cpt(folder, cpt_codes_of_rvu()),),
+            version="synthetic",
+            effective=CPT_EFFECTIVE,
+        ),
+    }
+
+
+def edit_requests(folder: Path, pairs: int, seed: int) -> dict[str, ImportRequest]:
+    """Synthetic NCCI PTP, MUE and add-on files over the RVU's CPT codes."""
+    edits = write_synthetic_edits(folder, cpt_codes_of_rvu(), pairs, seed)
+    return {name: ImportRequest(ImportKind(name), (path,)) for name, path in edits.items()}
+
+
+async def import_all(url: str, requests: dict[str, ImportRequest]) -> dict[str, float]:
+    """Import each release in turn; return how many seconds each took."""
+    seconds = {}
+    for name, request in requests.items():
+        started = time.perf_counter()
+        await run_import(url, request)
+        seconds[name] = round(time.perf_counter() - started, 2)
+        print(f"imported {name} in {seconds[name]} s", flush=True)
+    return seconds
