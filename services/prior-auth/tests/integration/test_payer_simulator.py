@@ -124,13 +124,10 @@ class TestWiring:
     async def test_the_worker_runs_the_simulator_only_when_enabled(
         self, runtime: Runtime, settings: PriorAuthSettings
     ) -> None:
-        enabled = [consumer.name for consumer in DEFINITION.consumers(runtime)]
+        enabled = [task.name for task in DEFINITION.tasks(runtime)]
+        consumers = [consumer.name for consumer in DEFINITION.consumers(runtime)]
         runtime.settings = settings
-        disabled = [consumer.name for consumer in DEFINITION.consumers(runtime)]
-        assert enabled == [
-            "priorauth.claim-check",
-            "priorauth.recheck",
-            "priorauth.deadlines",
-            "priorauth.simulator",
-        ]
+        disabled = [task.name for task in DEFINITION.tasks(runtime)]
+        assert consumers == ["priorauth.claim-check", "priorauth.recheck"]
+        assert enabled == ["priorauth.deadlines", "priorauth.simulator"]
         assert disabled == enabled[:-1]
