@@ -156,7 +156,8 @@ async def _prepare(system: System) -> None:
 @asynccontextmanager
 async def infrastructure() -> AsyncIterator[tuple[str, str]]:
     """PostgreSQL and Kafka: from the environment, or started here."""
-    server_url, bootstrap = os.environ.get("DATABASE_URL"), os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    server_url = os.environ.get("DATABASE_URL")
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     started: list[object] = []
     if not server_url:
         from claimflow_shared.testing.infra import start_postgres

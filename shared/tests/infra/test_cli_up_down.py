@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from claimflow_shared.testing.infra import processes
 from claimflow_shared.testing.infra.kafka import metadata_answers
 from claimflow_shared.testing.infra.maven import KAFKA_VERSION
 from claimflow_shared.testing.infra.state import load_state, parse_env
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
 

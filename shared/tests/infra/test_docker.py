@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from claimflow_shared.testing.infra.docker import docker_available
 
 

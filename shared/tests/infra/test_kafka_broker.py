@@ -10,6 +10,7 @@ from aiokafka import (  # type: ignore[import-untyped, unused-ignore]
     TopicPartition,
 )
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped, unused-ignore]
+
 from claimflow_shared.testing.infra.kafka import (
     KafkaBroker,
     KafkaStartError,

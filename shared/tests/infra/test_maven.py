@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from claimflow_shared.testing.infra.maven import (
     CACHE_ENV,
     RESOLVED_MARKER,

@@ -3,10 +3,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from claimflow_shared.testing.infra.postgres import PostgresServer, start_postgres
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from claimflow_shared.testing.infra.postgres import PostgresServer, start_postgres
 
 pytestmark = pytest.mark.integration
 

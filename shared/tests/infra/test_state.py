@@ -2,6 +2,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from claimflow_shared.testing.infra.cli import down, main, up
 from claimflow_shared.testing.infra.state import (
     InfraState,
