@@ -195,8 +195,3 @@ async def backlog(session: AsyncSession) -> tuple[int, float]:
         )
     ).one()
     return int(count), float(oldest)
-
-
-def topics_of(events: Sequence[type[Event]]) -> list[str]:
-    """The distinct topics of some contracts."""
-    return sorted({e.topic for e in events})

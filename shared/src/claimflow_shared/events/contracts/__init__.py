@@ -6,7 +6,7 @@ from claimflow_shared.events.contracts.codecatalog import (
     ClaimCodeReviewCompleted,
     CodeSetReleased,
 )
-from claimflow_shared.events.contracts.notifications import SubscriptionDisabled, WebhookDelivered
+from claimflow_shared.events.contracts.notifications import SubscriptionDisabled
 from claimflow_shared.events.contracts.priorauth import (
     AuthorizationDueSoon,
     AuthorizationOverdue,
@@ -28,5 +28,4 @@ __all__ = [
     "ClaimStatusChanged",
     "ClaimSubmitted",
     "SubscriptionDisabled",
-    "WebhookDelivered",
 ]

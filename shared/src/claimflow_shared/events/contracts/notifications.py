@@ -13,22 +13,6 @@ SOURCE = "/claimflow/notifications"
 DisableReason = Literal["consecutive_failures", "gone"]
 
 
-class WebhookDelivered(Event):
-    """A webhook delivery reached its subscriber (or was recorded for one)."""
-
-    type: ClassVar[str] = "notifications.delivery.succeeded.v1"
-    topic: ClassVar[str] = TOPIC
-    source: ClassVar[str] = SOURCE
-    aggregate_field: ClassVar[str] = "delivery_id"
-
-    delivery_id: str
-    tenant_id: str
-    subscription_id: str | None
-    event_id: str
-    event_type: str
-    delivered_at: datetime
-
-
 class SubscriptionDisabled(Event):
     """The service disabled a subscription whose endpoint kept failing (or answered 410 Gone).
 
