@@ -12,9 +12,12 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from claimflow.embedded import EmbeddedSystem
 from claimflow_shared.db import connect
 from claimflow_shared.webhooks import verify
 from notifications.delivery.testing import LoopbackReceiver
+
+EmbeddedFactory = Callable[..., Awaitable[EmbeddedSystem]]
 
 
 def claim_body(*, code: str = "G0008", payer: str = "DEMO-PAYER") -> dict[str, Any]:

@@ -3,8 +3,6 @@ authorization resumes when the payer approves it; an X12 claim meets the authori
 submitter requested under the patient reference the claims service gave it; a void gives the
 units back."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,27 +11,16 @@ import pytest
 
 from claimflow.embedded import EmbeddedSystem
 from claimflow.provisioning import create_key
-from claimflow.services import definitions
 from claimflow_shared.auth.keys import Role
-from claimflow_shared.bus.memory import MemoryBus
 from claimflow_shared.x12.p837 import synthetic
-from tests.integration.flow import claim_body, final_claim, scalar, wait_for
+from tests.integration.flow import EmbeddedFactory, claim_body, final_claim, scalar, wait_for
 
 SERVED = date.today() - timedelta(days=7)
 
 
 @pytest.fixture
-async def system(service_urls: dict[str, str]) -> AsyncIterator[EmbeddedSystem]:
-    settings = {
-        name: d.settings_type(database_url=service_urls[name], bus="memory")
-        for name, d in definitions().items()
-    }
-    embedded = EmbeddedSystem(settings, bus=MemoryBus())
-    workers = asyncio.create_task(embedded.run_workers())
-    yield embedded
-    workers.cancel()
-    await asyncio.gather(workers, return_exceptions=True)
-    await embedded.close()
+async def system(start_embedded: EmbeddedFactory) -> EmbeddedSystem:
+    return await start_embedded()
 
 
 @pytest.fixture

@@ -2,29 +2,17 @@
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from claimflow.embedded import EmbeddedSystem
-from claimflow.services import definitions
-from claimflow_shared.bus.memory import MemoryBus
-from tests.integration.flow import claim_body, final_claim, wait_for
+from tests.integration.flow import EmbeddedFactory, claim_body, final_claim, wait_for
 
 
 @pytest.fixture
-async def system(service_urls: dict[str, str]) -> AsyncIterator[EmbeddedSystem]:
-    settings = {
-        name: d.settings_type(database_url=service_urls[name], bus="memory")
-        for name, d in definitions().items()
-    }
-    embedded = EmbeddedSystem(settings, bus=MemoryBus())
-    workers = asyncio.create_task(embedded.run_workers())
-    yield embedded
-    workers.cancel()
-    await asyncio.gather(workers, return_exceptions=True)
-    await embedded.close()
+async def system(start_embedded: EmbeddedFactory) -> EmbeddedSystem:
+    return await start_embedded()
 
 
 def client(embedded: EmbeddedSystem, service: str) -> httpx.AsyncClient:

@@ -1,21 +1,15 @@
 """A claim pended on a missing authorization is accepted once the payer approves, through the
 real pipeline: claims, code-catalog, prior-auth and notifications in one process."""
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
 from datetime import date, timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from claimflow.embedded import EmbeddedSystem
 from claimflow.provisioning import create_key
-from claimflow.services import definitions
 from claimflow_shared.auth.keys import Role
-from claimflow_shared.bus.memory import MemoryBus
-from claimflow_shared.settings import ServiceSettings
-from tests.integration.flow import claim_body, wait_for
+from tests.integration.flow import EmbeddedFactory, claim_body, wait_for
 
 PATIENT = "SYNTH-PATIENT-0001"
 
@@ -38,29 +32,6 @@ def authorization_body() -> dict[str, Any]:
             }
         ],
     }
-
-
-@pytest.fixture
-async def start_system(
-    service_urls: dict[str, str],
-) -> AsyncIterator[Callable[..., Any]]:
-    running: list[tuple[EmbeddedSystem, asyncio.Task[None]]] = []
-
-    async def start(**prior_auth: Any) -> EmbeddedSystem:
-        settings: dict[str, ServiceSettings] = {
-            name: d.settings_type(database_url=service_urls[name], bus="memory")
-            for name, d in definitions().items()
-        }
-        settings["prior-auth"] = settings["prior-auth"].model_copy(update=prior_auth)
-        embedded = EmbeddedSystem(settings, bus=MemoryBus())
-        running.append((embedded, asyncio.create_task(embedded.run_workers())))
-        return embedded
-
-    yield start
-    for embedded, workers in running:
-        workers.cancel()
-        await asyncio.gather(workers, return_exceptions=True)
-        await embedded.close()
 
 
 def client_of(embedded: EmbeddedSystem, name: str) -> httpx.AsyncClient:
@@ -97,12 +68,12 @@ async def pended_claim(claims: httpx.AsyncClient, key: str) -> str:
 
 class TestPriorAuthFlow:
     async def test_a_pended_claim_is_accepted_after_the_payer_approves(
-        self, start_system: Callable[..., Any], service_urls: dict[str, str], submitter_key: str
+        self, start_embedded: EmbeddedFactory, service_urls: dict[str, str], submitter_key: str
     ) -> None:
         payer = await create_key(
             service_urls.values(), tenant_id="DEMO-PAYER", roles=(Role.PAYER,), name="payer"
         )
-        embedded = await start_system()
+        embedded = await start_embedded()
         async with (
             client_of(embedded, "claims") as claims,
             client_of(embedded, "prior-auth") as prior_auth,
@@ -130,12 +101,12 @@ class TestPriorAuthFlow:
         ]
 
     async def test_the_simulated_payer_approves_a_gold_carded_code_by_itself(
-        self, start_system: Callable[..., Any], service_urls: dict[str, str], submitter_key: str
+        self, start_embedded: EmbeddedFactory, service_urls: dict[str, str], submitter_key: str
     ) -> None:
         admin = await create_key(
             service_urls.values(), tenant_id="platform", roles=(Role.ADMIN,), name="admin"
         )
-        embedded = await start_system(simulator=True, simulator_poll_seconds=0.1)
+        embedded = await start_embedded(simulator=True, simulator_poll_seconds=0.1)
         async with (
             client_of(embedded, "claims") as claims,
             client_of(embedded, "prior-auth") as prior_auth,

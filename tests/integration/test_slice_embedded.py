@@ -1,17 +1,13 @@
 """The thin claim flow with all four services in one process on the in-process bus."""
 
-import asyncio
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from claimflow.embedded import EmbeddedSystem
-from claimflow.services import definitions
-from claimflow_shared.bus.memory import MemoryBus
 from notifications.delivery.testing import LoopbackReceiver, Reply
 from tests.integration.flow import (
+    EmbeddedFactory,
     claim_body,
     final_claim,
     scalar,
@@ -23,19 +19,10 @@ from tests.integration.flow import (
 
 @pytest.fixture
 async def system(
-    service_urls: dict[str, str],
-) -> AsyncIterator[tuple[EmbeddedSystem, InMemorySpanExporter]]:
-    settings = {
-        name: d.settings_type(database_url=service_urls[name], bus="memory")
-        for name, d in definitions().items()
-    }
+    start_embedded: EmbeddedFactory,
+) -> tuple[EmbeddedSystem, InMemorySpanExporter]:
     spans = InMemorySpanExporter()
-    embedded = EmbeddedSystem(settings, bus=MemoryBus(), span_exporters=[spans])
-    workers = asyncio.create_task(embedded.run_workers())
-    yield embedded, spans
-    workers.cancel()
-    await asyncio.gather(workers, return_exceptions=True)
-    await embedded.close()
+    return await start_embedded(span_exporters=[spans]), spans
 
 
 async def claims_client(embedded: EmbeddedSystem) -> httpx.AsyncClient:
