@@ -18,8 +18,7 @@ from typing import Any
 import httpx
 import orjson
 from aiokafka import AIOKafkaConsumer
-
-from bench.harness import System, running_system, write_result
+from harness import System, running_system, write_result
 
 FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
 CODES = ["G0008", "J1100", "99213", "99214", "A0428"]

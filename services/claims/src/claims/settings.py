@@ -38,6 +38,7 @@ class ClaimsSettings(ServiceSettings):
     json_max_body_bytes: int = 5 * MEBIBYTE
     batch_max_body_bytes: int = 20 * MEBIBYTE
     batch_max_claims: int = 1000
+    intake_group_max_claims: int = 200
     timely_filing_days: int = 365
     patient_ref_key: SecretStr = SecretStr(DEVELOPMENT_PATIENT_REF_KEY)
     status_gauge_seconds: float = 15.0

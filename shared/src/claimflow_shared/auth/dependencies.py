@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from claimflow_shared.auth.keys import KeyResolver, Principal, Role
-from claimflow_shared.db import SessionDep
 from claimflow_shared.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="API key as a bearer token")
@@ -18,7 +17,6 @@ _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key"
 
 async def authenticate(
     request: Request,
-    session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header: Annotated[str | None, Depends(_header)],
 ) -> Principal:
@@ -26,8 +24,12 @@ async def authenticate(
     secret = header or (bearer.credentials if bearer else None)
     if not secret:
         raise Unauthorized("An API key is required (Authorization: Bearer <key> or X-API-Key).")
-    resolver: KeyResolver = request.app.state.runtime.keys
-    principal = await resolver.resolve(session, secret)
+    runtime = request.app.state.runtime
+    resolver: KeyResolver = runtime.keys
+    # Its own short transaction (no connection at all on a cache hit): a request waiting on
+    # something else, such as a group commit, must not hold a pooled connection meanwhile.
+    async with runtime.database.session() as session:
+        principal = await resolver.resolve(session, secret)
     if principal is None:
         raise Unauthorized("The API key is unknown or revoked.")
     request.state.principal = principal

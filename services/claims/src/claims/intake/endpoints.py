@@ -18,6 +18,7 @@ from claimflow_shared.errors import (
 from claims.dependencies import SettingsDep
 from claims.intake import batches, idempotency
 from claims.intake.answers import BatchAccepted, ClaimAccepted, accepted
+from claims.intake.group_commit import GroupCommitDep
 from claims.intake.mapping import draft_of
 from claims.intake.schemas import ClaimIn
 from claims.intake.service import submit
@@ -49,9 +50,18 @@ async def submit_claim(
     session: SessionDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
+    group: GroupCommitDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    """Take one claim in; when this answers, the claim and its event are durable."""
+    """Take one claim in; when this answers, the claim and its event are durable.
+
+    Without an Idempotency-Key the claim joins the next group commit (concurrent requests
+    share a transaction); with one, it gets its own transaction beside the key's record.
+    """
+
+    if idempotency_key is None:
+        result = await group.submit(principal, draft_of(claim_in))
+        return _response(idempotency.Answer.of(202, accepted(result).model_dump(mode="json")))
 
     async def produce() -> idempotency.Answer:
         [result] = await submit(

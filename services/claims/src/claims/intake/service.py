@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from opentelemetry import context as otel_context
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +55,7 @@ class _Staged:
     findings: list[Finding]
     original_id: uuid.UUID | None = None
     fresh: bool = field(default=False)
+    context: otel_context.Context | None = None
 
 
 async def submit(
@@ -63,13 +65,21 @@ async def submit(
     drafts: Sequence[ClaimDraft],
     now: datetime,
     default_filing_days: int,
+    contexts: Sequence[otel_context.Context] | None = None,
 ) -> list[Submitted]:
-    """Take claims in; return one answer per draft, in order."""
+    """Take claims in; return one answer per draft, in order.
+
+    ``contexts`` (one per draft) are the trace contexts the announcements carry when the
+    drafts came from different requests (group commit); by default, the current one.
+    """
     tenant_id, actor = principal.tenant_id, actor_of(principal)
     limits = await filing_limits(
         session=session, payer_ids={d.payer_id for d in drafts}, default_days=default_filing_days
     )
     staged = [_stage(d, now=now, filing_days=limits[d.payer_id]) for d in drafts]
+    if contexts is not None:
+        for item, context in zip(staged, contexts, strict=True):
+            item.context = context
     known = await _insert(session, tenant_id, staged, now)
     fresh = [s for s in staged if s.fresh]
     await _store_parts(session, fresh)
@@ -85,7 +95,12 @@ async def submit(
     )
     for item in fresh:
         if not item.findings:
-            outbox.publish(session, _announcement(item, tenant_id, now))
+            token = otel_context.attach(item.context) if item.context is not None else None
+            try:
+                outbox.publish(session, _announcement(item, tenant_id, now))
+            finally:
+                if token is not None:
+                    otel_context.detach(token)
     return [_answer(s, known) for s in staged]
 
 

@@ -1,0 +1,38 @@
+"""Single-claim POSTs that arrive together share a transaction, yet each answers for its own
+claim, under its own tenant, and its event carries its own request's trace."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+Claim = Callable[..., dict[str, Any]]
+
+
+async def test_concurrent_posts_share_transactions_and_keep_their_own_answers(
+    api: Any, claim: Claim, sql: Any
+) -> None:
+    tenants = [api.keys.submitter, api.keys.other_submitter] * 15
+    documents = [claim(patient_ref=f"SYNTH-GROUP-{i:03d}") for i in range(len(tenants))]
+    responses = await asyncio.gather(
+        *(api.submit(doc, key=key) for doc, key in zip(documents, tenants, strict=True))
+    )
+    assert [r.status_code for r in responses] == [202] * len(tenants)
+    ids = [r.json()["claim_id"] for r in responses]
+    assert len(set(ids)) == len(ids)
+    for claim_id, key, document in zip(ids, tenants, documents, strict=True):
+        stored = await api.claim(claim_id, key=key)
+        assert stored["patient_ref"] == document["patient_ref"]
+    rows = await sql("SELECT count(DISTINCT xmin::text) AS n FROM claims")
+    print(f"\n{len(ids)} concurrent claims in {rows[0].n} transaction(s)")
+    assert rows[0].n < len(ids)
+    traces = await sql("SELECT headers FROM outbox WHERE event_type = 'claims.claim.submitted.v1'")
+    parents = {dict(map(tuple, row.headers)).get("traceparent", "").split("-")[1] for row in traces}
+    assert len(parents) == len(ids), "each announcement carries its own request's trace"
+
+
+async def test_a_duplicate_inside_one_group_is_still_rejected(api: Any, claim: Claim) -> None:
+    first, second = await asyncio.gather(api.submit(claim()), api.submit(claim()))
+    statuses = sorted([first.json()["status"], second.json()["status"]])
+    assert statuses == ["received", "rejected"]
