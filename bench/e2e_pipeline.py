@@ -64,14 +64,26 @@ class Finals:
             await consumer.stop()
 
 
-async def submit(client: httpx.AsyncClient, key: str, i: int, sent: dict[str, float]) -> None:
+async def submit(client: httpx.AsyncClient, key: str, i: int, sent: dict[str, float],
+                 batch: int = 1) -> None:
+    """POST claim ``i`` (or claims ``i*batch`` onwards as one batch); note when each left."""
     started = time.monotonic()
-    response = await client.post("/v1/claims", json=claim(i), headers={"X-API-Key": key})
+    headers = {"X-API-Key": key}
+    if batch == 1:
+        response = await client.post("/v1/claims", json=claim(i), headers=headers)
+        if response.status_code == 202:
+            sent[response.json()["claim_id"]] = started
+        return
+    body = {"claims": [claim(i * batch + n) for n in range(batch)]}
+    response = await client.post("/v1/claims/batch", json=body, headers=headers)
     if response.status_code == 202:
-        sent[response.json()["claim_id"]] = started
+        for item in response.json()["items"]:
+            if item.get("claim"):
+                sent[item["claim"]["claim_id"]] = started
 
 
-async def closed_loop(system: System, seconds: float, concurrency: int) -> dict[str, float]:
+async def closed_loop(system: System, seconds: float, concurrency: int,
+                      batch: int = 1) -> dict[str, float]:
     """Submit as fast as ``concurrency`` clients can for ``seconds``."""
     sent: dict[str, float] = {}
     deadline = time.monotonic() + seconds
@@ -80,7 +92,7 @@ async def closed_loop(system: System, seconds: float, concurrency: int) -> dict[
     async with httpx.AsyncClient(base_url=system.api, limits=limits, timeout=30) as client:
         async def loop() -> None:
             while time.monotonic() < deadline:
-                await submit(client, system.key, next(counter), sent)
+                await submit(client, system.key, next(counter), sent, batch)
 
         await asyncio.gather(*(loop() for _ in range(concurrency)))
     return sent
@@ -122,10 +134,12 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         await finals.ready.wait()
         idle = system.rss()
         await open_loop(system, 3, 20)
-        sent = await closed_loop(system, args.seconds, args.concurrency)
+        cpu_before = system.cpu_seconds()
+        sent = await closed_loop(system, args.seconds, args.concurrency, args.batch)
         loaded = system.rss()
         first, last = min(sent.values()), max(sent.values())
         await drain(finals, sent, 120)
+        cpu_after = system.cpu_seconds()
         done = [finals.at[c] for c in sent if c in finals.at]
         throughput = len(done) / (max(done) - first) if done else 0.0
         accepted_rate = len(sent) / (last - first)
@@ -146,6 +160,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "latency_ms": {q: round(percentile(latencies, float(q[1:])), 1)
                        for q in ("p50", "p95", "p99")} if latencies else {},
         "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+        "submission": "single POSTs" if args.batch == 1 else f"batches of {args.batch}",
+        "cpu_ms_per_claim": {name: round((cpu_after[name] - cpu_before.get(name, 0.0))
+                                         / max(1, len(done)) * 1000, 2) for name in cpu_after},
         "rss_mb_idle": idle,
         "rss_mb_loaded": loaded,
     }
@@ -158,6 +175,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=1,
+                        help="claims per POST in the throughput run (1: POST /v1/claims)")
     parser.add_argument("--name", default="")
     args = parser.parse_args()
     result = asyncio.run(measure(args))

@@ -32,8 +32,12 @@ from claimflow_shared.settings import database_url_for
 from claimflow_shared.testing.databases import drop_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
-WORKER_MODULES = {"claims": "claims.worker", "code-catalog": "code_catalog.worker",
-                  "prior-auth": "prior_auth.worker", "notifications": "notifications.worker"}
+WORKER_MODULES = {
+    "claims": "claims.worker",
+    "code-catalog": "code_catalog.worker",
+    "prior-auth": "prior_auth.worker",
+    "notifications": "notifications.worker",
+}
 
 
 def free_port() -> int:
@@ -48,8 +52,12 @@ def write_result(name: str, result: dict[str, object]) -> Path:
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    path.write_text(json.dumps({"benchmark": name, "measured_at": stamp,
-                                "cpus": os.cpu_count(), **result}, indent=2) + "\n")
+    path.write_text(
+        json.dumps(
+            {"benchmark": name, "measured_at": stamp, "cpus": os.cpu_count(), **result}, indent=2
+        )
+        + "\n"
+    )
     return path
 
 
@@ -83,23 +91,34 @@ class System:
         """A service process's environment."""
         prefix = str(definitions()[service].settings_type.model_config.get("env_prefix", ""))
         env = dict(os.environ)
-        env.update({f"{prefix}DATABASE_URL": self.urls[service], f"{prefix}BUS": "kafka",
-                    f"{prefix}KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-                    f"{prefix}KAFKA_NAMESPACE": self.namespace, f"{prefix}LOG_LEVEL": "WARNING",
-                    **{f"{prefix}{k}": v for k, v in extra.items()}})
+        env.update(
+            {
+                f"{prefix}DATABASE_URL": self.urls[service],
+                f"{prefix}BUS": "kafka",
+                f"{prefix}KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+                f"{prefix}KAFKA_NAMESPACE": self.namespace,
+                f"{prefix}LOG_LEVEL": "WARNING",
+                **{f"{prefix}{k}": v for k, v in extra.items()},
+            }
+        )
         return env
 
     def _spawn(self, name: str, argv: list[str], env: dict[str, str], probe: str) -> None:
         log = (self.folder / f"{name}.log").open("ab")
-        popen = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 start_new_session=True)
+        popen = subprocess.Popen(
+            argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.processes.append(Process(name, popen, probe))
 
     def start_worker(self, service: str, index: int = 0) -> None:
         """Start one worker process of ``service``."""
         port = free_port()
-        self._spawn(f"{service}-worker-{index}", [sys.executable, "-m", WORKER_MODULES[service]],
-                    self.env(service, METRICS_PORT=str(port)), f"http://127.0.0.1:{port}")
+        self._spawn(
+            f"{service}-worker-{index}",
+            [sys.executable, "-m", WORKER_MODULES[service]],
+            self.env(service, METRICS_PORT=str(port)),
+            f"http://127.0.0.1:{port}",
+        )
 
     def start_api(self, service: str = "claims") -> None:
         """Start the service's API with uvicorn."""
@@ -122,6 +141,13 @@ class System:
                         pass
                     await asyncio.sleep(0.2)
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by each service process, PostgreSQL and the Kafka broker."""
+        used = {p.name: _cpu(p.popen.pid) for p in self.processes if p.popen.poll() is None}
+        used["postgresql"] = sum(_cpu(pid) for pid in _pids_running("postgres"))
+        used["kafka"] = sum(_cpu(pid) for pid in _pids_running("kafka.Kafka"))
+        return used
+
     def rss(self) -> dict[str, float]:
         """Resident memory of every process, MiB."""
         return {p.name: round(p.rss_mb(), 1) for p in self.processes if p.popen.poll() is None}
@@ -137,10 +163,28 @@ class System:
                 process.popen.kill()
 
 
+def _cpu(pid: int) -> float:
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return float(times.user + times.system)
+
+
+def _pids_running(marker: str) -> list[int]:
+    """Processes whose command line mentions ``marker`` (the servers under the benchmark)."""
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        if any(marker in part for part in process.info["cmdline"] or ()):
+            found.append(process.info["pid"])
+    return found
+
+
 async def _prepare(system: System) -> None:
     for name, definition in definitions().items():
-        url = database_url_for(system.server_url, f"bench_{name.replace('-', '_')}_"
-                                                   f"{uuid.uuid4().hex[:6]}")
+        url = database_url_for(
+            system.server_url, f"bench_{name.replace('-', '_')}_{uuid.uuid4().hex[:6]}"
+        )
         system.urls[name] = url
         await migrate(definition, url)
     for name, seed in (("code-catalog", seed_catalog), ("prior-auth", seed_prior_auth)):
@@ -148,8 +192,9 @@ async def _prepare(system: System) -> None:
         async with database.session() as session:
             await seed(session)
         await database.dispose()
-    key = await create_key(system.urls.values(), tenant_id="bench", roles=(Role.SUBMITTER,),
-                           name="bench")
+    key = await create_key(
+        system.urls.values(), tenant_id="bench", roles=(Role.SUBMITTER,), name="bench"
+    )
     system.key = key.secret
 
 

@@ -226,6 +226,13 @@ class TestBatches:
         await handle(batch)
         assert sorted(await effects(platform_db)) == sorted(e.id for e in envelopes)
 
+    async def test_an_event_twice_in_one_batch_has_one_effect(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        envelopes = [Envelope.wrap(event(f"c-{i}")) for i in range(3)]
+        batch = [as_message(e, offset=i) for i, e in enumerate([*envelopes, envelopes[1]])]
+        await consumer(platform_db, bus, record_effect).handle_batch(batch)
+        assert sorted(await effects(platform_db)) == sorted(e.id for e in envelopes)
+
     async def test_one_bad_event_does_not_cost_the_others(self, platform_db: Database) -> None:
         bus = MemoryBus()
         envelopes = [Envelope.wrap(event(f"c-{i}")) for i in range(4)]

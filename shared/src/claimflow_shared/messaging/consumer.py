@@ -119,9 +119,16 @@ class EventConsumer:
     async def _apply_together(self, items: list[tuple[Message, Envelope, Handler]]) -> None:
         try:
             async with self._database.session() as session:
+                fresh = await inbox.first_deliveries(
+                    session,
+                    consumer=self.name,
+                    events=[(envelope.id, envelope.type) for _, envelope, _ in items],
+                )
                 for message, envelope, handler in items:
                     with self._span(message, envelope) as span:
-                        await self._run_handler(session, envelope, handler, span)
+                        first = envelope.id in fresh
+                        fresh.discard(envelope.id)  # a repeat inside the batch is a duplicate
+                        await self._run_handler(session, envelope, handler, span, first=first)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -140,13 +147,22 @@ class EventConsumer:
             self._count("consumed", envelope.type)
 
     async def _run_handler(
-        self, session: AsyncSession, envelope: Envelope, handler: Handler, span: trace.Span
+        self,
+        session: AsyncSession,
+        envelope: Envelope,
+        handler: Handler,
+        span: trace.Span,
+        *,
+        first: bool | None = None,
     ) -> None:
-        """Record the event in the inbox and, the first time, let the handler act."""
+        """Record the event in the inbox (unless ``first`` says it was) and, the first time,
+        let the handler act."""
         event = envelope.event()
-        if await inbox.first_delivery(
-            session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
-        ):
+        if first is None:
+            first = await inbox.first_delivery(
+                session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
+            )
+        if first:
             await handler(HandlerContext(session, envelope, span), event)
         else:
             span.set_attribute("claimflow.duplicate", True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +22,22 @@ async def first_delivery(
         .returning(InboxRecord.event_id)
     )
     return result.first() is not None
+
+
+async def first_deliveries(
+    session: AsyncSession, *, consumer: str, events: Sequence[tuple[str, str]]
+) -> set[str]:
+    """Record many ``(event_id, event_type)`` at once; return the ids not applied before."""
+    if not events:
+        return set()
+    unique = dict(events)
+    result = await session.execute(
+        insert(InboxRecord)
+        .values([{"consumer": consumer, "event_id": i, "event_type": t} for i, t in unique.items()])
+        .on_conflict_do_nothing()
+        .returning(InboxRecord.event_id)
+    )
+    return set(result.scalars())
 
 
 async def prune(session: AsyncSession, *, older_than_days: int) -> int:
