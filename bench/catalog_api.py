@@ -2,11 +2,13 @@
 
 The catalog holds the real HCPCS, ICD-10-CM (April 2026), POS and PPRRVU data plus the RVU's CPT
 codes with made-up descriptors. The API runs as ``claimflow api code-catalog`` (uvicorn, one
-process) in a subprocess; this process loads it with httpx at ``--concurrency`` requests in
-flight (default 8, and 1 to show the latency without queueing) for ``--seconds`` per scenario,
-and reports p50/p90/p99 latency as the client sees it, requests per second, and the server's
-RSS. ``/health`` (no database, no key) runs too, as the floor of the HTTP stack itself. The
-load generator shares the machine's cores with the server and its database.
+process) in a subprocess; this process loads it at ``--concurrency`` requests in flight
+(default 8, and 1 to show the latency without queueing) for ``--seconds`` per scenario, and
+reports p50/p90/p99 latency as the client sees it, requests per second, the server's CPU per
+request and its RSS. The client is ``rawhttp`` (tens of microseconds a request), not httpx,
+whose own cost would otherwise dominate the figures. ``/health`` (no database, no key) runs
+too, as the floor of the HTTP stack itself. The load generator shares the machine's cores
+with the server and its database.
 
 Run: ``uv run python bench/catalog_api.py [--seconds 20] [--concurrency 8]``; uses DATABASE_URL's
 server or starts a private one. Writes ``bench/results/catalog_api.json``.
@@ -37,6 +39,7 @@ from catalog_setup import (
     postgres_server,
     write_result,
 )
+from rawhttp import Connection
 
 from claimflow.provisioning import create_key
 from claimflow_shared.auth.keys import Role
@@ -121,34 +124,40 @@ async def wait_ready(base: str) -> None:
 
 
 async def run(
-    client: httpx.AsyncClient,
+    connect: Callable[[], Connection],
     request: Callable[[], tuple[str, dict[str, str]]],
     seconds: float,
     concurrency: int,
+    server: psutil.Process,
 ) -> dict[str, Any]:
-    """Send requests from ``concurrency`` workers for ``seconds``; latency per request."""
+    """Send requests from ``concurrency`` connections for ``seconds``; latency per request."""
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
 
     async def worker() -> None:
         nonlocal errors
+        connection = connect()
         while time.perf_counter() < deadline:
             path, params = request()
             started = time.perf_counter()
-            response = await client.get(path, params=params)
+            status, _ = await connection.get(path, params)
             latencies.append(time.perf_counter() - started)
-            errors += response.status_code != 200
+            errors += status != 200
+        connection.close()
 
+    cpu_before = sum(server.cpu_times()[:2])
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    server_cpu = sum(server.cpu_times()[:2]) - cpu_before
     ordered = sorted(latencies)
     ms = [value * 1000 for value in ordered]
     return {
         "requests": len(ms),
         "errors": errors,
         "requests_per_second": round(len(ms) / elapsed, 1),
+        "server_cpu_ms_per_request": round(server_cpu / len(ms) * 1000, 3),
         "p50_ms": round(statistics.median(ms), 2),
         "p90_ms": round(ms[int(len(ms) * 0.90)], 2),
         "p99_ms": round(ms[int(len(ms) * 0.99)], 2),
@@ -157,7 +166,7 @@ async def run(
 
 
 async def measure(
-    base: str, key: str, codes: list[str], args: argparse.Namespace
+    base: str, key: str, codes: list[str], args: argparse.Namespace, server: psutil.Process
 ) -> dict[str, Any]:
     """Warm up, then run each scenario."""
     rng = random.Random(args.seed)
@@ -166,19 +175,17 @@ async def measure(
         "lookup": lambda: (f"/v1/codes/{rng.choice(codes)}", {"as_of": "2026-05-01"}),
         "search": lambda: ("/v1/codes/search", {"q": rng.choice(QUERIES), "limit": "20"}),
     }
-    limits = httpx.Limits(
-        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
-    )
+
+    def connect() -> Connection:
+        return Connection.to(base, {"X-API-Key": key})
+
     figures: dict[str, Any] = {}
-    async with httpx.AsyncClient(
-        base_url=base, headers={"X-API-Key": key}, limits=limits, timeout=30
-    ) as client:
-        for name in SCENARIOS:
-            for concurrency in sorted({1, args.concurrency}):
-                label = f"{name}_concurrency_{concurrency}"
-                await run(client, scenarios[name], 2.0, concurrency)
-                figures[label] = await run(client, scenarios[name], args.seconds, concurrency)
-                print(label, figures[label], flush=True)
+    for name in SCENARIOS:
+        for concurrency in sorted({1, args.concurrency}):
+            label = f"{name}_concurrency_{concurrency}"
+            await run(connect, scenarios[name], 2.0, concurrency, server)
+            figures[label] = await run(connect, scenarios[name], args.seconds, concurrency, server)
+            print(label, figures[label], flush=True)
     return figures
 
 
@@ -200,7 +207,11 @@ async def main() -> None:
         try:
             await wait_ready(f"http://127.0.0.1:{port}")
             figures = await measure(
-                f"http://127.0.0.1:{port}", key.secret, [code for (code,) in sample], args
+                f"http://127.0.0.1:{port}",
+                key.secret,
+                [code for (code,) in sample],
+                args,
+                psutil.Process(api.pid),
             )
             server_rss = psutil.Process(api.pid).memory_info().rss / 2**20
         finally:

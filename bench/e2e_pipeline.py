@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import datetime
+import itertools
 import statistics
 import time
 from typing import Any
@@ -24,9 +27,15 @@ FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
 CODES = ["G0008", "J1100", "99213", "99214", "A0428"]
 
 
-def claim(i: int) -> dict[str, Any]:
-    """A five-line claim for synthetic patient ``i``."""
-    lines = [{"code": code, "units": 1, "charge": "20.00", "service_date": "2025-10-01"}
+PATIENTS = itertools.count()
+
+
+def claim(_: int) -> dict[str, Any]:
+    """A five-line claim for a synthetic patient never billed before in this run (the same
+    patient and service twice would be rejected at intake as a duplicate)."""
+    i = next(PATIENTS)
+    served = (datetime.date.today() - datetime.timedelta(days=7)).isoformat()
+    lines = [{"code": code, "units": 1, "charge": "20.00", "service_date": served}
              for code in CODES]
     return {"payer_id": "DEMO-PAYER", "billing_npi": "1234567893",
             "patient_ref": f"BENCH-{i:08d}", "place_of_service": "11",
@@ -39,6 +48,7 @@ class Finals:
     def __init__(self, system: System) -> None:
         self.system = system
         self.at: dict[str, float] = {}
+        self.status: dict[str, str] = {}
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
@@ -60,6 +70,7 @@ class Finals:
                         data = orjson.loads(record.value)
                         if data["to_status"] in FINAL:
                             self.at.setdefault(data["claim_id"], now)
+                            self.status.setdefault(data["claim_id"], data["to_status"])
         finally:
             await consumer.stop()
 
@@ -160,6 +171,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "latency_ms": {q: round(percentile(latencies, float(q[1:])), 1)
                        for q in ("p50", "p95", "p99")} if latencies else {},
         "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+        "final_statuses": dict(collections.Counter(finals.status[c] for c in sent
+                                                   if c in finals.status)),
         "submission": "single POSTs" if args.batch == 1 else f"batches of {args.batch}",
         "cpu_ms_per_claim": {name: round((cpu_after[name] - cpu_before.get(name, 0.0))
                                          / max(1, len(done)) * 1000, 2) for name in cpu_after},

@@ -56,6 +56,19 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads alone, on an autocommit connection.
+
+        Each statement sees the latest committed data, and no BEGIN or COMMIT goes to the
+        server: two round trips fewer per request than ``session()`` for a single query.
+        Nothing written through it is kept as a unit; use ``session()`` to write.
+        """
+        async with self.engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=connection, expire_on_commit=False) as session:
+                yield session
+
     async def ping(self) -> bool:
         """Whether the database answers a trivial query."""
         with suppress_instrumentation():
@@ -94,3 +107,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read-only request's session (autocommit: no BEGIN/COMMIT round trips)."""
+    database: Database = request.app.state.runtime.database
+    async with database.reading() as session:
+        yield session
+
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

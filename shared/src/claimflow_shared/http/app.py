@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry.sdk.trace.export import SpanExporter
 
 from claimflow_shared.bus import EventBus
@@ -19,6 +20,12 @@ from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings
 
 health = APIRouter(tags=["health"])
+NO_NATIVE_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+}
 
 
 @health.get("/health", summary="The process is alive")
@@ -81,6 +88,9 @@ def build_app(
         description=definition.description,
         version="1.0.0",
         lifespan=lifespan,
+        # ServerSpans and the service's own providers do this; FastAPI's native telemetry
+        # would add a second span, metrics and log records to every request (and cost ~1 ms).
+        telemetry=NO_NATIVE_TELEMETRY,
     )
     if runtime is not None:
         app.state.runtime = runtime

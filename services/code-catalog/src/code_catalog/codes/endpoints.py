@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from claimflow_shared.auth import CurrentPrincipal
-from claimflow_shared.db import SessionDep
+from claimflow_shared.db import ReadSessionDep
 from claimflow_shared.errors import NotFound, ValidationFailed, error_responses
 from code_catalog.codes import service
 from code_catalog.codes.formats import CodeCategory, CodeSystem
@@ -31,7 +31,7 @@ def today() -> date:
     responses=error_responses(ValidationFailed),
 )
 async def search_codes(
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: CurrentPrincipal,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS, description="Words")],
     system: CodeSystem | None = None,
@@ -52,7 +52,7 @@ async def search_codes(
     responses=error_responses(ValidationFailed),
 )
 async def validate_codes(
-    body: ValidateIn, session: SessionDep, principal: CurrentPrincipal
+    body: ValidateIn, session: ReadSessionDep, principal: CurrentPrincipal
 ) -> ValidateOut:
     """A verdict per code: valid, inactive, not billable, unknown or malformed."""
     return await service.validate(session=session, batch=body, today=today())
@@ -65,7 +65,7 @@ async def validate_codes(
 )
 async def get_code(
     code: str,
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: CurrentPrincipal,
     as_of: AsOf = None,
     system: CodeSystem | None = None,
@@ -76,7 +76,7 @@ async def get_code(
 
 @router.get("/modifiers", summary="Modifiers in force on a date")
 async def list_modifiers(
-    session: SessionDep, principal: CurrentPrincipal, as_of: AsOf = None
+    session: ReadSessionDep, principal: CurrentPrincipal, as_of: AsOf = None
 ) -> CodeListOut:
     """Every CPT and HCPCS Level II modifier in force on ``as_of`` (the current ones if omitted)."""
     return await service.listing(session=session, system=CodeSystem.MODIFIER, on=as_of)
@@ -84,7 +84,7 @@ async def list_modifiers(
 
 @router.get("/places-of-service", summary="Place-of-service codes in force on a date")
 async def list_places_of_service(
-    session: SessionDep, principal: CurrentPrincipal, as_of: AsOf = None
+    session: ReadSessionDep, principal: CurrentPrincipal, as_of: AsOf = None
 ) -> CodeListOut:
     """Every place-of-service code in force on ``as_of`` (the current ones if omitted)."""
     return await service.listing(session=session, system=CodeSystem.POS, on=as_of)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, cast, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy import String, and_, any_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -16,6 +16,17 @@ from code_catalog.codes.models import Code
 from code_catalog.codes.search import SearchQuery
 from code_catalog.releases.models import Release
 
+# One statement for every lookup: array parameters (= ANY) instead of IN lists, which
+# SQLAlchemy would re-render for each length of the list.
+LABELLED_VERSIONS = (
+    select(Code, (Release.code_system + " " + Release.version).label("release"))
+    .join(Release, Release.id == Code.release_id)
+    .where(
+        Code.code == any_(bindparam("codes", type_=ARRAY(String))),
+        Code.system == any_(bindparam("systems", type_=ARRAY(String))),
+    )
+    .order_by(Code.system, Code.code, Code.valid_from)
+)
 RANK_NORMALIZATION = 1
 NEGATION_PATTERN = r"\m(not|no)\M"
 NEGATION_WEIGHT = 0.5
@@ -69,12 +80,8 @@ class CodeRepository:
         self, codes: Iterable[str], systems: Iterable[str]
     ) -> list[tuple[Code, str]]:
         """Every version of the given codes with the label of its release, in one query."""
-        label = (Release.code_system + " " + Release.version).label("release")
         rows = await self.session.execute(
-            select(Code, label)
-            .join(Release, Release.id == Code.release_id)
-            .where(Code.code.in_(sorted(set(codes))), Code.system.in_(sorted(set(systems))))
-            .order_by(Code.system, Code.code, Code.valid_from)
+            LABELLED_VERSIONS, {"codes": sorted(set(codes)), "systems": sorted(set(systems))}
         )
         return [(row[0], str(row[1])) for row in rows]
 
