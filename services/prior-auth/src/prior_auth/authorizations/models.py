@@ -41,7 +41,9 @@ class Authorization(Base):
         Index(
             "ix_authorizations_awaiting_deadline",
             "due_soon_at",
-            postgresql_where=text("first_decided_at IS NULL"),
+            postgresql_where=text(
+                "status IN ('submitted', 'pended', 'contact_payer', 'in_appeal')"
+            ),
         ),
     )
 

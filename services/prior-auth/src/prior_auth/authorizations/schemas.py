@@ -83,6 +83,15 @@ class ReasonIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+class ExtensionIn(BaseModel):
+    """The payer extends the decision timeframe: by how many days, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    days: int = Field(ge=1, le=30, description="bounded by the payer's max_extension_days")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class ApprovedLineIn(BaseModel):
     """What the payer approves of one requested line."""
 
