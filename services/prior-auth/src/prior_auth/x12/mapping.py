@@ -1,0 +1,93 @@
+"""From a read 278 request to the command the JSON endpoint takes, and from an authorization to
+the outcome a 278 response reports.
+
+The subscriber's member id becomes ``subscriber_ref`` (and ``patient_ref`` when the subscriber is
+the patient; a dependent gets a pseudonym derived from it). Every 2000E diagnosis applies to
+every line, since the 278 names them once per patient event. UM06 U (urgent) or 03 (emergency)
+asks for an expedited decision; anything else is standard.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from claimflow_shared.x12.p278 import ServiceDecision, ServiceReview
+from claimflow_shared.x12.p278.response import ReviewOutcome
+from prior_auth.authorizations.schemas import AuthorizationIn, AuthorizationOut, LineIn, LineOut
+from prior_auth.authorizations.status import ActionCode, AuthorizationStatus
+
+_S = AuthorizationStatus
+_CODES = {
+    _S.SUBMITTED: ActionCode.PENDED,
+    _S.PENDED: ActionCode.PENDED,
+    _S.IN_APPEAL: ActionCode.PENDED,
+    _S.CONTACT_PAYER: ActionCode.CONTACT_PAYER,
+    _S.DENIED: ActionCode.NOT_CERTIFIED,
+    _S.MODIFIED: ActionCode.MODIFIED,
+    _S.NOT_REQUIRED: ActionCode.NO_ACTION_REQUIRED,
+    _S.CANCELLED: ActionCode.CANCELLED,
+}
+_REASON_CODE_LENGTH = 2
+
+
+def authorization_in(review: ServiceReview) -> AuthorizationIn:
+    """The JSON endpoint's request for the review; raises pydantic's ValidationError."""
+    return AuthorizationIn(
+        payer_id=review.payer_id,
+        patient_ref=review.patient_key,
+        subscriber_ref=review.subscriber_id,
+        requesting_npi=review.requester_npi,
+        servicing_npi=review.servicing_npi,
+        priority="expedited" if review.expedited else "standard",
+        place_of_service=review.place_of_service,
+        lines=[
+            LineIn(
+                code=service.code,
+                modifiers=list(service.modifiers),
+                units=service.units,
+                start_date=service.start_date,
+                end_date=service.end_date,
+                diagnosis_codes=list(review.diagnoses),
+            )
+            for service in review.services
+        ],
+    )
+
+
+def invalid_fields(error: ValidationError) -> str:
+    """The fields pydantic refused, named without their values."""
+    return ", ".join(".".join(str(part) for part in item["loc"]) for item in error.errors())
+
+
+def _line_code(status: AuthorizationStatus, line: LineOut) -> ActionCode:
+    """HCR01 for one line: the status's code, or per line for (partial) approvals."""
+    code = _CODES.get(status)
+    if code is not None:
+        return code
+    if line.approved_units is None:
+        return ActionCode.NOT_CERTIFIED
+    if line.approved_units < line.units:
+        return ActionCode.CERTIFIED_PARTIAL
+    return ActionCode.CERTIFIED_IN_TOTAL
+
+
+def _reason_code(authorization: AuthorizationOut) -> str | None:
+    """HCR03: the decision's reason when the payer gave it as a code, not as prose."""
+    reason = (authorization.reason or "").strip()
+    return reason if len(reason) == _REASON_CODE_LENGTH and reason.isalnum() else None
+
+
+def outcome(authorization: AuthorizationOut, service_ids: list[str]) -> ReviewOutcome:
+    """What a 278 response says of the authorization: our id and each line's HCR."""
+    status = AuthorizationStatus(authorization.status)
+    decisions = {}
+    for hl_id, line in zip(service_ids, authorization.lines, strict=False):
+        code = _line_code(status, line)
+        decisions[hl_id] = ServiceDecision(
+            action_code=code.value,
+            authorization_number=authorization.authorization_number,
+            reason_code=_reason_code(authorization)
+            if code in (ActionCode.NOT_CERTIFIED, ActionCode.CERTIFIED_PARTIAL)
+            else None,
+        )
+    return ReviewOutcome(reference=str(authorization.id), services=decisions)
