@@ -73,7 +73,7 @@ class TestMapping:
             REQUESTER_NPI,
             SERVICING_NPI,
         )
-        assert review.subscriber_id == review.patient_key == "SYNTHMEM0042"
+        assert review.subscriber_id == "SYNTHMEM0042" and not review.has_dependent
         assert (review.category, review.certification_type, review.place_of_service) == (
             "HS",
             "I",
@@ -98,12 +98,11 @@ class TestMapping:
         service = got.review.services[0]
         assert (service.start_date, service.end_date) == (date(2025, 10, 5), date(2025, 10, 10))
 
-    def test_a_dependent_patient_gets_a_pseudonym_not_the_members_id(self) -> None:
+    def test_a_dependent_is_read_under_the_subscriber(self) -> None:
         got, _ = one(RequestSpec(dependent=True))
         assert got.review is not None and got.review.has_dependent
         assert got.review.subscriber_id == "SYNTHMEM0042"
-        assert got.review.patient_key.startswith("DEP-")
-        assert "SYNTHMEM0042" not in got.review.patient_key
+        assert [loop.loop for loop in got.loops][3:5] == ["2000D", "2000E"]
 
     def test_the_member_id_stays_out_of_reprs(self) -> None:
         got, _ = one(RequestSpec())

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from claimflow_shared.db import Database
+from claimflow_shared.patient_refs import DEVELOPMENT_PATIENT_REF_KEY, derive_patient_ref
 from claimflow_shared.x12.p278.synthetic import (
     REQUESTER_NPI,
     SERVICING_NPI,
@@ -40,12 +41,22 @@ async def post_278(
     )
 
 
+def reference(spec: RequestSpec, tenant: str = "tenant-a") -> str:
+    """The member's patient reference, as the claims service derives it for its 837P claims."""
+    return derive_patient_ref(
+        key=DEVELOPMENT_PATIENT_REF_KEY.encode(),
+        tenant_id=tenant,
+        payer_id=spec.payer_id,
+        member_id=spec.member_id,
+    )
+
+
 def json_twin(spec: RequestSpec) -> dict[str, Any]:
     """The JSON request that asks for what the 278 of `spec` asks for."""
     return {
         "payer_id": spec.payer_id,
-        "patient_ref": spec.member_id,
-        "subscriber_ref": spec.member_id,
+        "patient_ref": reference(spec),
+        "subscriber_ref": reference(spec),
         "requesting_npi": REQUESTER_NPI,
         "servicing_npi": SERVICING_NPI,
         "priority": "standard",
@@ -113,15 +124,17 @@ class TestAcceptedRequests:
         assert re.findall(r"HCR\|[^\n]*", response) == ["HCR|A4", "HCR|A4"]
         assert "SV1|HC^E0114^RR|0|UN|2" in response
 
-    async def test_an_urgent_dependent_request_is_expedited_under_a_pseudonym(
+    async def test_an_urgent_dependent_request_is_expedited_under_the_members_reference(
         self, client: httpx.AsyncClient, keys: Keys
     ) -> None:
         spec = RequestSpec(dependent=True, level_of_service="U")
         answer = (await post_278(client, interchange([request(spec)]), keys.submitter)).json()
         made = answer["requests"][0]["authorization"]
         assert made["priority"] == "expedited"
-        assert made["subscriber_ref"] == "SYNTHMEM0042"
-        assert made["patient_ref"].startswith("DEP-")
+        assert made["subscriber_ref"] == made["patient_ref"] == reference(spec)
+        assert made["patient_ref"].startswith("pr_") and "SYNTHMEM0042" not in str(
+            answer["requests"]
+        )
 
     async def test_edi_accept_gets_the_278_response_alone(
         self, client: httpx.AsyncClient, keys: Keys
@@ -234,5 +247,7 @@ class TestIdempotency:
         key = {"idempotency-key": "shared-key"}
         await post_278(client, interchange([request()]), keys.submitter, **key)
         theirs = await post_278(client, interchange([request()]), keys.other_submitter, **key)
-        assert theirs.json()["requests"][0]["accepted"]
-        assert theirs.json()["requests"][0]["authorization"]["payer_id"] == PAYER
+        made = theirs.json()["requests"][0]["authorization"]
+        assert made["payer_id"] == PAYER
+        assert made["patient_ref"] == reference(RequestSpec(), "tenant-b")
+        assert made["patient_ref"] != reference(RequestSpec())

@@ -71,7 +71,7 @@ async def receive_278(
         body=await _body(request),
         idempotency_key=idempotency_key,
         now=now,
-        default_time_zone=settings.default_time_zone,
+        settings=settings,
     )
     return respond(answer, accept)
 

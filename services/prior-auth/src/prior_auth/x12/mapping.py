@@ -1,16 +1,19 @@
 """From a read 278 request to the command the JSON endpoint takes, and from an authorization to
 the outcome a 278 response reports.
 
-The subscriber's member id becomes ``subscriber_ref`` (and ``patient_ref`` when the subscriber is
-the patient; a dependent gets a pseudonym derived from it). Every 2000E diagnosis applies to
-every line, since the 278 names them once per patient event. UM06 U (urgent) or 03 (emergency)
-asks for an expedited decision; anything else is standard.
+The subscriber's member id is never stored: ``subscriber_ref`` and ``patient_ref`` are both its
+keyed pseudonym (``claimflow_shared.patient_refs``), the reference the claims service gives the
+member's 837P claims, so the claim checks find the authorization. A dependent (2000D) shares the
+subscriber's reference, as on claims (5010 dependents have no member id). Every 2000E
+diagnosis applies to every line, since the 278 names them once per patient event. UM06 U
+(urgent) or 03 (emergency) asks for an expedited decision; anything else is standard.
 """
 
 from __future__ import annotations
 
 from pydantic import ValidationError
 
+from claimflow_shared.patient_refs import derive_patient_ref
 from claimflow_shared.x12.p278 import ServiceDecision, ServiceReview
 from claimflow_shared.x12.p278.response import ReviewOutcome
 from prior_auth.authorizations.schemas import AuthorizationIn, AuthorizationOut, LineIn, LineOut
@@ -30,12 +33,15 @@ _CODES = {
 _REASON_CODE_LENGTH = 2
 
 
-def authorization_in(review: ServiceReview) -> AuthorizationIn:
+def authorization_in(review: ServiceReview, *, tenant_id: str, key: bytes) -> AuthorizationIn:
     """The JSON endpoint's request for the review; raises pydantic's ValidationError."""
+    reference = derive_patient_ref(
+        key=key, tenant_id=tenant_id, payer_id=review.payer_id, member_id=review.subscriber_id
+    )
     return AuthorizationIn(
         payer_id=review.payer_id,
-        patient_ref=review.patient_key,
-        subscriber_ref=review.subscriber_id,
+        patient_ref=reference,
+        subscriber_ref=reference,
         requesting_npi=review.requester_npi,
         servicing_npi=review.servicing_npi,
         priority="expedited" if review.expedited else "standard",

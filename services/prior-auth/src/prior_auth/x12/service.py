@@ -32,6 +32,7 @@ from prior_auth.authorizations import service, views
 from prior_auth.authorizations.intake import IDEMPOTENCY_HEADER
 from prior_auth.authorizations.repository import AuthorizationRepository
 from prior_auth.authorizations.schemas import AuthorizationOut
+from prior_auth.settings import PriorAuthSettings
 from prior_auth.x12.mapping import authorization_in, invalid_fields, outcome
 from prior_auth.x12.models import CONTROL_NUMBERS
 from prior_auth.x12.reading import Interchange, SetRead, read_interchange
@@ -50,7 +51,7 @@ async def receive(
     body: bytes,
     idempotency_key: str | None,
     now: datetime,
-    default_time_zone: str,
+    settings: PriorAuthSettings,
 ) -> X12Answer:
     """Read, take in and answer one interchange; 400 when it has no readable ISA."""
     try:
@@ -58,11 +59,11 @@ async def receive(
     except UnreadableInterchangeError as exc:
         raise BadRequest(f"Not a readable X12 interchange: {exc}.") from exc
     if idempotency_key is None:
-        return await _answer(session, principal, interchange, now, default_time_zone)
+        return await _answer(session, principal, interchange, now, settings)
     repository = AuthorizationRepository(session)
     digest, tenant = fingerprint(body), principal.tenant_id
     if await repository.claim_key(tenant_id=tenant, key=idempotency_key, request_sha256=digest):
-        answer = await _answer(session, principal, interchange, now, default_time_zone)
+        answer = await _answer(session, principal, interchange, now, settings)
         await repository.keep_response(
             tenant_id=tenant, key=idempotency_key, response=answer.model_dump(mode="json")
         )
@@ -83,20 +84,24 @@ async def _take_in(
     principal: Principal,
     read: Request278Read,
     now: datetime,
-    default_time_zone: str,
+    settings: PriorAuthSettings,
 ) -> tuple[Request278Read, AuthorizationOut | None]:
     """Create the authorization a clean request asks for; else the read with its new issue."""
     assert read.review is not None
     event = next(loop for loop in read.loops if loop.level == "EV")
     try:
-        request_in = authorization_in(read.review)
+        request_in = authorization_in(
+            read.review,
+            tenant_id=principal.tenant_id,
+            key=settings.patient_ref_key.get_secret_value().encode(),
+        )
         async with session.begin_nested():
             created = await service.create(
                 session=session,
                 principal=principal,
                 request_in=request_in,
                 now=now,
-                default_time_zone=default_time_zone,
+                default_time_zone=settings.default_time_zone,
             )
     except ValidationError as exc:
         message = f"the request breaks the API's rules at {invalid_fields(exc)}"
@@ -131,7 +136,7 @@ async def _answer(
     principal: Principal,
     interchange: Interchange,
     now: datetime,
-    default_time_zone: str,
+    settings: PriorAuthSettings,
 ) -> X12Answer:
     """Take in each clean request and render the replies."""
     responses: list[Response278] = []
@@ -140,7 +145,7 @@ async def _answer(
         read, made = item.read, None
         if item.accepted and read is not None:
             if read.actionable:
-                read, made = await _take_in(session, principal, read, now, default_time_zone)
+                read, made = await _take_in(session, principal, read, now, settings)
             services = [loop.hl_id for loop in read.loops if loop.level == "SS"]
             result: ReviewOutcome | None = outcome(made, services) if made else None
             responses.append(Response278(read, result))

@@ -79,7 +79,6 @@ class ServiceReview:
     payer_id: str
     requester_npi: str
     subscriber_id: str = field(repr=False)
-    patient_key: str = field(repr=False)
     has_dependent: bool
     category: str
     certification_type: str

@@ -8,7 +8,6 @@ its servicing provider (2010EA: 43) or a service (2000F: 15, 33, 57).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 
@@ -149,17 +148,6 @@ def _subscriber(m: _Mapper) -> str:
     return member
 
 
-def _patient_key(m: _Mapper, member: str) -> tuple[str, bool]:
-    """The patient's reference: the member id, or a pseudonym of the dependent under it."""
-    dependent = m.level("23")
-    if dependent is None:
-        return member, False
-    nm1 = m.first(dependent, "2010D", "NM1") or []
-    dmg = m.first(dependent, "2010D", "DMG") or []
-    parts = "|".join([member, *(_get(nm1, i).upper() for i in (3, 4, 5)), _get(dmg, 2)])
-    return "DEP-" + hashlib.sha256(parts.encode()).hexdigest()[:40], True
-
-
 def _diagnoses(m: _Mapper, event: HlLoop) -> tuple[str, ...]:
     """The 2000E HI codes, checked."""
     codes: list[str] = []
@@ -259,7 +247,6 @@ def map_review(
     if event is None or m.level("20") is None or m.level("21") is None or m.level("22") is None:
         return None, ()
     payer, requester, member = _payer(m), _requester(m), _subscriber(m)
-    patient, dependent = _patient_key(m, member)
     category, certification, service_type, urgency, place = _event_um(m, event)
     diagnoses = _diagnoses(m, event)
     event_dates, _ = m.dates(event, EVENT_DATES, "2000E")
@@ -276,8 +263,7 @@ def map_review(
         payer_id=payer,
         requester_npi=requester,
         subscriber_id=member,
-        patient_key=patient,
-        has_dependent=dependent,
+        has_dependent=m.level("23") is not None,
         category=category,
         certification_type=certification,
         service_type=service_type,
