@@ -1,4 +1,5 @@
-"""X12 reply control numbers, extension limits per payer, deadline index covering appeals.
+"""X12 reply control numbers, decision reason codes, extension limits per payer, deadline index
+covering appeals.
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +18,7 @@ AWAITING = "status IN ('submitted', 'pended', 'contact_payer', 'in_appeal')"
 
 def upgrade() -> None:
     op.execute("CREATE SEQUENCE x12_control_numbers START 1 MINVALUE 1 MAXVALUE 999999999 CYCLE")
+    op.add_column("authorizations", sa.Column("reason_code", sa.String(2)))
     op.add_column(
         "payer_settings",
         sa.Column("max_extension_days", sa.Integer(), nullable=False, server_default="14"),
@@ -44,4 +46,5 @@ def downgrade() -> None:
     )
     op.drop_column("payer_settings", "max_extensions")
     op.drop_column("payer_settings", "max_extension_days")
+    op.drop_column("authorizations", "reason_code")
     op.execute("DROP SEQUENCE x12_control_numbers")

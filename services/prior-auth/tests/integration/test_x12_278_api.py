@@ -251,3 +251,23 @@ class TestIdempotency:
         assert made["payer_id"] == PAYER
         assert made["patient_ref"] == reference(RequestSpec(), "tenant-b")
         assert made["patient_ref"] != reference(RequestSpec())
+
+
+class TestLaterDecisions:
+    async def test_a_coded_denial_reason_is_kept_and_shown(
+        self, client: httpx.AsyncClient, keys: Keys
+    ) -> None:
+        answer = (await post_278(client, interchange([request()]), keys.submitter)).json()
+        made = answer["requests"][0]["authorization"]
+        denied = await client.post(
+            f"/v1/authorizations/{made['id']}/decisions",
+            json={"action_code": "A3", "reason": "Not medically necessary", "reason_code": "0U"},
+            headers=auth(keys.payer),
+        )
+        assert denied.status_code == 200 and denied.json()["reason_code"] == "0U"
+        bad = await client.post(
+            f"/v1/authorizations/{made['id']}/decisions",
+            json={"action_code": "A3", "reason": "x", "reason_code": "not a code"},
+            headers=auth(keys.payer),
+        )
+        assert bad.status_code == 422

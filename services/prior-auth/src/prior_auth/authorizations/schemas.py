@@ -114,6 +114,11 @@ class DecisionIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
     information_needed: str | None = Field(default=None, max_length=1000)
     modification: str | None = Field(default=None, max_length=1000)
+    reason_code: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9]{2}$",
+        description="X12 code source 886 decision reason, sent as HCR03 in 278 responses",
+    )
 
 
 class LineOut(BaseModel):
@@ -167,6 +172,7 @@ class AuthorizationOut(BaseModel):
     information_needed: str | None
     reason: str | None
     modification: str | None
+    reason_code: str | None
     appealed: bool
     received_at: datetime
     due_at: datetime

@@ -195,6 +195,7 @@ def payer_decision(decision_in: DecisionIn) -> PayerDecision:
         reason=decision_in.reason,
         information_needed=decision_in.information_needed,
         modification=decision_in.modification,
+        reason_code=decision_in.reason_code,
     )
 
 

@@ -30,7 +30,6 @@ _CODES = {
     _S.NOT_REQUIRED: ActionCode.NO_ACTION_REQUIRED,
     _S.CANCELLED: ActionCode.CANCELLED,
 }
-_REASON_CODE_LENGTH = 2
 
 
 def authorization_in(review: ServiceReview, *, tenant_id: str, key: bytes) -> AuthorizationIn:
@@ -77,12 +76,6 @@ def _line_code(status: AuthorizationStatus, line: LineOut) -> ActionCode:
     return ActionCode.CERTIFIED_IN_TOTAL
 
 
-def _reason_code(authorization: AuthorizationOut) -> str | None:
-    """HCR03: the decision's reason when the payer gave it as a code, not as prose."""
-    reason = (authorization.reason or "").strip()
-    return reason if len(reason) == _REASON_CODE_LENGTH and reason.isalnum() else None
-
-
 def outcome(authorization: AuthorizationOut, service_ids: list[str]) -> ReviewOutcome:
     """What a 278 response says of the authorization: our id and each line's HCR."""
     status = AuthorizationStatus(authorization.status)
@@ -92,8 +85,8 @@ def outcome(authorization: AuthorizationOut, service_ids: list[str]) -> ReviewOu
         decisions[hl_id] = ServiceDecision(
             action_code=code.value,
             authorization_number=authorization.authorization_number,
-            reason_code=_reason_code(authorization)
-            if code in (ActionCode.NOT_CERTIFIED, ActionCode.CERTIFIED_PARTIAL)
-            else None,
+            reason_code=None
+            if code is ActionCode.CERTIFIED_IN_TOTAL
+            else authorization.reason_code,
         )
     return ReviewOutcome(reference=str(authorization.id), services=decisions)
