@@ -172,7 +172,7 @@ class AuthorizationOut(BaseModel):
     information_needed: str | None
     reason: str | None
     modification: str | None
-    reason_code: str | None
+    reason_code: str | None = None
     appealed: bool
     received_at: datetime
     due_at: datetime
