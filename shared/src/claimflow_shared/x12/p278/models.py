@@ -18,9 +18,7 @@ class RejectReason(StrEnum):
 
     REQUIRED_DATA_MISSING = "15"
     INPUT_ERRORS = "33"
-    ACCESS_RESTRICTED = "41"
     PROVIDER_ID = "43"
-    PROVIDER_NOT_ON_FILE = "51"
     DATES_OF_SERVICE = "57"
     SUBSCRIBER_ID = "72"
     PARTICIPANT_ID = "79"
