@@ -1,7 +1,7 @@
 """Claims and prior-auth together, in one process on the in-process bus: a claim pended for an
 authorization resumes when the payer approves it; an X12 claim meets the authorization its
-submitter requested under the patient reference the claims service gave it; a void gives the
-units back."""
+submitter requested under the patient reference the claims service gave it (or that its 278
+request got); a void gives the units back."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -12,6 +12,7 @@ import pytest
 from claimflow.embedded import EmbeddedSystem
 from claimflow.provisioning import create_key
 from claimflow_shared.auth.keys import Role
+from claimflow_shared.x12.p278 import synthetic as synthetic_278
 from claimflow_shared.x12.p837 import synthetic
 from tests.integration.flow import EmbeddedFactory, claim_body, final_claim, scalar, wait_for
 
@@ -170,3 +171,41 @@ class TestAuthorizationFlow:
             await wait_for(units_back, what="prior-auth to give the voided claim's units back")
             original = await claims.get(f"/v1/claims/{taken['claim_id']}", headers=headers)
         assert original.json()["status"] == "voided"
+
+    async def test_an_x12_claim_meets_the_authorization_its_278_request_made(
+        self, system: EmbeddedSystem, submitter_key: str, payer_key: str
+    ) -> None:
+        headers = {"X-API-Key": submitter_key}
+        window = f"{SERVED - timedelta(days=30):%Y%m%d}-{SERVED + timedelta(days=30):%Y%m%d}"
+        spec = synthetic_278.RequestSpec(
+            payer_id="DEMO-PAYER",
+            member_id="SYNTH-MEMBER-88",
+            diagnoses=("J101",),
+            services=(synthetic_278.ServiceSpec("E0114", units="1", dates=window),),
+        )
+        async with client(system, "prior-auth") as priorauth:
+            answer = await priorauth.post(
+                "/v1/x12/278",
+                content=synthetic_278.interchange([synthetic_278.request(spec)]),
+                headers=headers | {"content-type": "application/edi-x12"},
+            )
+            [requested] = answer.json()["requests"]
+            assert requested["accepted"], requested["errors"]
+            authorization_id = requested["authorization"]["id"]
+            decided = await priorauth.post(
+                f"/v1/authorizations/{authorization_id}/decisions",
+                json={"action_code": "A1", "authorization_number": "AUTH-278-1"},
+                headers={"X-API-Key": payer_key},
+            )
+            assert decided.status_code == 200, decided.text
+        async with client(system, "claims") as claims:
+            sent = await claims.post(
+                "/v1/x12/837",
+                content=x12_claim("SYNTH-MEMBER-88"),
+                headers=headers | {"content-type": "application/edi-x12"},
+            )
+            [taken] = sent.json()["claims"]
+            claim = await final_claim(claims, submitter_key, taken["claim_id"])
+        assert claim["status"] == "accepted", claim["findings"]
+        assert claim["patient_ref"] == requested["authorization"]["patient_ref"]
+        assert claim["auth_check"]["lines"][0]["authorization_id"] == authorization_id

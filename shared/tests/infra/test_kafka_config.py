@@ -77,4 +77,3 @@ class TestLoggedErrors:
             "org.apache.kafka.common.KafkaException: Socket server failed to bind",
             "Caused by: java.net.BindException: Address already in use",
         ]
-

@@ -9,9 +9,9 @@ from typing import ClassVar
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from claimflow_shared.patient_refs import DEVELOPMENT_PATIENT_REF_KEY
 from claimflow_shared.settings import ServiceSettings
 
-DEVELOPMENT_PATIENT_REF_KEY = "claimflow-development-patient-ref-key"
 MEBIBYTE = 1024 * 1024
 
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from claimflow_shared.patient_refs import derive_patient_ref
 from claimflow_shared.x12.p837 import ClaimRead, Professional837Reader, synthetic
-from claims.patient_refs.derivation import derive_patient_ref
 from claims.x12.mapping import Envelope, draft_of, envelope_key
 from claims.x12.responses import chosen_media_type
 

@@ -16,6 +16,7 @@ from prior_auth.requirements.endpoints import router as requirements_router
 from prior_auth.settings import PriorAuthSettings
 from prior_auth.tables import metadata
 from prior_auth.tasks import deadline_task, simulator_task
+from prior_auth.x12.endpoints import router as x12_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -50,7 +51,13 @@ def tasks(runtime: Runtime) -> Sequence[BackgroundTask]:
 DEFINITION = ServiceDefinition(
     name="prior-auth",
     settings_type=PriorAuthSettings,
-    routers=[requirements_router, authorizations_router, payers_router, metrics_router],
+    routers=[
+        requirements_router,
+        authorizations_router,
+        payers_router,
+        metrics_router,
+        x12_router,
+    ],
     consumers=consumers,
     tasks=tasks,
     metadata=metadata,

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from claimflow_shared.patient_refs import DEVELOPMENT_PATIENT_REF_KEY
 from claimflow_shared.settings import ServiceSettings
 
 
@@ -22,6 +23,8 @@ class PriorAuthSettings(ServiceSettings):
 
     ``clock`` is not read from the environment: tests pass a callable to move time, and the
     API, the deadline scheduler and the simulator all read time through it.
+    ``patient_ref_key`` keys the patient references of 278 requests; it must equal
+    ``CLAIMS_PATIENT_REF_KEY`` so that claims find the authorizations of their members.
     """
 
     model_config = SettingsConfigDict(env_prefix="PRIORAUTH_", extra="ignore")
@@ -37,3 +40,13 @@ class PriorAuthSettings(ServiceSettings):
     simulator: bool = False
     simulator_poll_seconds: float = 2.0
     simulator_batch_size: int = 50
+    patient_ref_key: SecretStr = SecretStr(DEVELOPMENT_PATIENT_REF_KEY)
+
+    @model_validator(mode="after")
+    def _production_needs_its_own_key(self) -> PriorAuthSettings:
+        """Refuse the development patient-reference key in production."""
+        if self.production and (
+            self.patient_ref_key.get_secret_value() == DEVELOPMENT_PATIENT_REF_KEY
+        ):
+            raise ValueError("PRIORAUTH_PATIENT_REF_KEY must be set in production")
+        return self

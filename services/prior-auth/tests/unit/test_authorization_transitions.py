@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from prior_auth.authorizations.status import (
     Action,
     ActionCode,
     AuthorizationStatus,
+    AuthorizationValidationError,
     InvalidTransitionError,
     Trigger,
     allowed_triggers,
@@ -25,6 +26,7 @@ from prior_auth.authorizations.transitions import (
     Cancel,
     Command,
     Expire,
+    Extend,
     UpdateRequest,
     apply,
 )
@@ -77,11 +79,13 @@ for _status, _documents_lead_to in (
     EXPECTED[(_status, A.ADD_DOCUMENTS)] = _documents_lead_to
     EXPECTED[(_status, A.UPDATE)] = _documents_lead_to
     EXPECTED[(_status, A.CANCEL)] = S.CANCELLED
+    EXPECTED[(_status, A.EXTEND)] = _status
     for _code, _target in _ALL_DECISIONS.items():
         EXPECTED[(_status, _code)] = _target
 EXPECTED.update(
     {
         (S.IN_APPEAL, A.ADD_DOCUMENTS): S.IN_APPEAL,
+        (S.IN_APPEAL, A.EXTEND): S.IN_APPEAL,
         (S.IN_APPEAL, A.CANCEL): S.CANCELLED,
         (S.IN_APPEAL, C.CERTIFIED_IN_TOTAL): S.APPROVED,
         (S.IN_APPEAL, C.CERTIFIED_PARTIAL): S.PARTIALLY_APPROVED,
@@ -105,6 +109,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     A.CANCEL,
     A.APPEAL,
     A.EXPIRE,
+    A.EXTEND,
     *_ALL_DECISIONS,
 )
 PAIRS = [(status, trigger) for status in S for trigger in TRIGGERS]
@@ -130,6 +135,7 @@ def command_for(trigger: Trigger) -> Command:
         A.CANCEL: Cancel(reason="service no longer planned"),
         A.APPEAL: Appeal(reason="records attached"),
         A.EXPIRE: Expire(today=date(2025, 4, 1)),
+        A.EXTEND: Extend(by=timedelta(days=14), reason="records requested from a specialist"),
         C.CERTIFIED_IN_TOTAL: PayerDecision(code=C.CERTIFIED_IN_TOTAL, authorization_number="N1"),
         C.CERTIFIED_PARTIAL: PayerDecision(
             code=C.CERTIFIED_PARTIAL,
@@ -154,6 +160,8 @@ def command_for(trigger: Trigger) -> Command:
 def actor_for(trigger: Trigger) -> Actor:
     """Return who performs the trigger."""
     if isinstance(trigger, ActionCode):
+        return PAYER
+    if trigger is A.EXTEND:
         return PAYER
     return SYSTEM if trigger is A.EXPIRE else REQUESTER
 
@@ -230,3 +238,46 @@ class TestRefusalsNameTheState:
                 actor=REQUESTER,
                 at=AT,
             )
+
+
+class TestExtension:
+    def extend(self, **fields: object) -> Extend:
+        values: dict[str, object] = {"by": timedelta(days=14), "reason": "specialist records"}
+        values.update(fields)
+        return Extend(**values)  # type: ignore[arg-type]
+
+    def test_extension_keeps_the_status_and_records_its_length(self) -> None:
+        result = apply(state=state_in(S.PENDED), command=self.extend(), actor=PAYER, at=AT)
+        assert result.state.status is S.PENDED
+        assert result.record.action is A.EXTEND
+        assert result.record.reason == "specialist records"
+        assert result.record.details == {"extension_seconds": str(14 * 86400)}
+
+    def test_a_second_extension_is_refused_for_the_state(self) -> None:
+        with pytest.raises(InvalidTransitionError, match="already extended 1 time"):
+            apply(state=state_in(S.SUBMITTED), command=self.extend(granted=1), actor=PAYER, at=AT)
+
+    def test_the_payer_may_allow_more_than_one(self) -> None:
+        command = self.extend(granted=1, max_count=2)
+        assert apply(state=state_in(S.SUBMITTED), command=command, actor=PAYER, at=AT)
+
+    @pytest.mark.parametrize("days", [0, 15])
+    def test_length_is_bounded(self, days: int) -> None:
+        with pytest.raises(AuthorizationValidationError) as caught:
+            apply(
+                state=state_in(S.SUBMITTED),
+                command=self.extend(by=timedelta(days=days)),
+                actor=PAYER,
+                at=AT,
+            )
+        assert caught.value.field == "days"
+
+    def test_a_reason_is_required(self) -> None:
+        with pytest.raises(AuthorizationValidationError) as caught:
+            apply(state=state_in(S.SUBMITTED), command=self.extend(reason="  "), actor=PAYER, at=AT)
+        assert caught.value.field == "reason"
+
+    @pytest.mark.parametrize("status", [S.APPROVED, S.DENIED, S.CANCELLED])
+    def test_no_extension_once_decided(self, status: AuthorizationStatus) -> None:
+        with pytest.raises(InvalidTransitionError):
+            apply(state=state_in(status), command=self.extend(), actor=PAYER, at=AT)

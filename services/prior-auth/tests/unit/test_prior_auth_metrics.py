@@ -15,6 +15,7 @@ from prior_auth.authorizations.transitions import (
     AddDocuments,
     Appeal,
     Command,
+    Extend,
     TransitionRecord,
     apply,
     receive,
@@ -215,3 +216,29 @@ class TestSummarizeFromTrail:
         result = summarize(payer_id="P1", urgency=EXPEDITED, records=trail, policy=policy)
         assert result.first_decision is None and result.due_at_first_decision is None
         assert result.original_due_at == at(5, 15)
+
+    def test_an_extension_in_the_trail_makes_a_late_decision_extended(self) -> None:
+        # Expedited, received 03-02 15:00Z: originally due 03-05 15:00Z. Extended by 14 days on
+        # 03-04, approved on 03-08: after the original due time, within the extended one.
+        requester = Actor(kind=ActorKind.REQUESTER, id="r")
+        payer = Actor(kind=ActorKind.PAYER, id="p")
+        line = RequestedLine(1, "27447", 1, date(2026, 3, 16), date(2026, 4, 16))
+        current = receive(lines=(line,), actor=requester, at=at(2, 15))
+        trail = [current.record]
+        for command, when in (
+            (Extend(by=timedelta(days=14), reason="specialist opinion"), at(4, 15)),
+            (PayerDecision(code=ActionCode.CERTIFIED_IN_TOTAL, authorization_number="N"), at(8)),
+        ):
+            current = apply(state=current.state, command=command, actor=payer, at=when)
+            trail.append(current.record)
+        policy = DeadlinePolicy(time_zone="UTC")
+
+        result = summarize(payer_id="P1", urgency=EXPEDITED, records=trail, policy=policy)
+
+        assert result.due_at_first_decision == at(19, 15)
+        metrics = compute_metrics(summaries=[result], period_start=MARCH, period_end=APRIL)[0]
+        assert (metrics.expedited.extended, metrics.expedited.extended_and_approved) == (1, 1)
+        unextended = summarize(
+            payer_id="P1", urgency=EXPEDITED, records=trail, policy=policy, extension=H * 0
+        )
+        assert unextended.due_at_first_decision == at(5, 15)

@@ -9,6 +9,9 @@ Layers
     p837        the 837P (005010X222A1) handler: loop structure, guide rules, claim mapping;
                 `Professional837Reader` streams `ClaimRead` and `TransactionSetClosed` events;
                 `ClaimAcknowledger` + `render_277ca` answer each claim with a 277CA (X214).
+    p278        the 278 request (005010X217) handler: `Request278Reader` streams `Request278Read`
+                (the review asked for, its AAA request errors) and `TransactionSetClosed`;
+                `render_278_responses` answers with 278 responses (BHT02 11, HCR per service).
 
 Using it (the claims endpoint)
     reader, acks = Professional837Reader(), ClaimAcknowledger()

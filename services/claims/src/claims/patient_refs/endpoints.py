@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends
 
 from claimflow_shared.auth import CurrentPrincipal, Role, require_roles
 from claimflow_shared.errors import ValidationFailed, error_responses
+from claimflow_shared.patient_refs import derive_patient_ref
 from claims.dependencies import SettingsDep
-from claims.patient_refs.derivation import derive_patient_ref
 from claims.patient_refs.schemas import PatientRefIn, PatientRefOut
 from claims.routing import JsonRoute
 

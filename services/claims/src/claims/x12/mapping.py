@@ -14,9 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from claimflow_shared.patient_refs import derive_patient_ref
 from claimflow_shared.x12.p837 import Person, ProfessionalClaim, ServiceLine
 from claims.intake.schemas import PROCEDURE_CODE
-from claims.patient_refs.derivation import derive_patient_ref
 from claims.records.drafts import ClaimDraft, Demographics, Finding, LineDraft
 
 _PROCEDURE = re.compile(PROCEDURE_CODE)

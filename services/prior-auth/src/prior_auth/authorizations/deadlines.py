@@ -17,19 +17,23 @@ Pauses
     request was already overdue does not count: a late payer cannot pend its way back in time.
     An extension (where a payer's program allows one) is added before pauses are counted.
 
+Phases
+    A request's decision and an appeal's are each due on their own clock: the appeal's starts
+    when the appeal is received and runs the same windows, with its own pauses and extension.
+
 Every result is a timezone-aware UTC datetime; naive inputs are refused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from prior_auth.authorizations.status import AuthorizationStatus
-from prior_auth.authorizations.transitions import TransitionRecord
+from prior_auth.authorizations.status import Action, AuthorizationStatus
+from prior_auth.authorizations.transitions import EXTENSION_DETAIL, TransitionRecord
 
 
 class Urgency(StrEnum):
@@ -158,3 +162,30 @@ def pended_intervals(records: Iterable[TransitionRecord]) -> tuple[Pause, ...]:
     if started is not None:
         pauses.append(Pause(started_at=started))
     return tuple(pauses)
+
+
+def decision_phase(records: Sequence[TransitionRecord]) -> Sequence[TransitionRecord]:
+    """Return the trail since the decision now awaited was asked for (receipt or last appeal)."""
+    starts = [
+        index
+        for index, record in enumerate(records)
+        if record.action in (Action.RECEIVE, Action.APPEAL)
+    ]
+    return records[starts[-1] :] if starts else records
+
+
+def extension_in(records: Iterable[TransitionRecord]) -> timedelta:
+    """Return the time the payer's extensions among the records added."""
+    return sum(
+        (
+            timedelta(seconds=int(record.details.get(EXTENSION_DETAIL, "0")))
+            for record in records
+            if record.action is Action.EXTEND
+        ),
+        timedelta(0),
+    )
+
+
+def extensions_granted(records: Iterable[TransitionRecord]) -> int:
+    """Return how many extensions the records hold."""
+    return sum(1 for record in records if record.action is Action.EXTEND)

@@ -9,6 +9,7 @@
 - A6 modified: an authorization number, what was modified, and at least one approved line.
 - A3 not certified: a specific reason. A4 pended: the information needed from the requester.
 - A3, A4, CT and NA carry no approved lines.
+- Any decision may carry a reason code (X12 code source 886), which a 278 response sends as HCR03.
 Approved lines always name requested lines, once each, within their units and dates.
 """
 
@@ -43,6 +44,7 @@ class PayerDecision:
     reason: str | None = None
     information_needed: str | None = None
     modification: str | None = None
+    reason_code: str | None = None
 
     def check_code(self) -> None:
         """Refuse codes that are not payer decisions (C is the requester's cancellation)."""
@@ -158,6 +160,7 @@ def _details(state: AuthorizationState) -> dict[str, str]:
         "approved_lines": _summary(state.approved_lines) or None,
         "information_needed": state.information_needed,
         "modification": state.modification,
+        "reason_code": state.reason_code,
     }
     return {key: value for key, value in details.items() if value is not None}
 
@@ -170,4 +173,5 @@ def decided_state(
         decided = _approve(state, decision, target)
     else:
         decided = _no_approval(state, decision, target)
+    decided = replace(decided, reason_code=optional_text(decision.reason_code))
     return decided, decided.reason, _details(decided)

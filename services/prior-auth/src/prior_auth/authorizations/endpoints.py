@@ -17,6 +17,7 @@ from prior_auth.authorizations.schemas import (
     AuthorizationOut,
     DecisionIn,
     DocumentsIn,
+    ExtensionIn,
     HistoryOut,
     LinesIn,
     ReasonIn,
@@ -114,6 +115,33 @@ async def record_decision(
         principal=principal,
         authorization_id=authorization_id,
         decision_in=decision_in,
+        now=now,
+    )
+    return await views.detail(session=session, authorization=authorization)
+
+
+@router.post(
+    "/{authorization_id}/extension",
+    dependencies=[Depends(require_roles(Role.PAYER))],
+    responses=STEP_ERRORS,
+)
+async def extend_timeframe(
+    authorization_id: uuid.UUID,
+    extension_in: ExtensionIn,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: NowDep,
+) -> AuthorizationOut:
+    """Extend the decision timeframe (CMS-0057-F) of a request or appeal awaiting a decision.
+
+    Allowed once per decision and for at most 14 days unless the payer's settings say
+    otherwise; 409 once decided or already extended, 422 past the payer's limit.
+    """
+    authorization = await service.extend(
+        session=session,
+        principal=principal,
+        authorization_id=authorization_id,
+        extension_in=extension_in,
         now=now,
     )
     return await views.detail(session=session, authorization=authorization)

@@ -101,6 +101,7 @@ def state_of(
         reason=authorization.reason,
         modification=authorization.modification,
         appealed=authorization.appealed,
+        reason_code=authorization.reason_code,
     )
 
 
@@ -114,6 +115,7 @@ def store_state(
     authorization.reason = state.reason
     authorization.modification = state.modification
     authorization.appealed = state.appealed
+    authorization.reason_code = state.reason_code
     approvals = {line.line_number: line for line in state.approved_lines}
     for row in lines:
         approval = approvals.get(row.line_number)

@@ -41,7 +41,9 @@ class Authorization(Base):
         Index(
             "ix_authorizations_awaiting_deadline",
             "due_soon_at",
-            postgresql_where=text("first_decided_at IS NULL"),
+            postgresql_where=text(
+                "status IN ('submitted', 'pended', 'contact_payer', 'in_appeal')"
+            ),
         ),
     )
 
@@ -60,6 +62,7 @@ class Authorization(Base):
     information_needed: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     modification: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(2))
     appealed: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deadline_policy: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -151,10 +151,9 @@ class AuthorizationRepository:
         )
 
     async def count_overdue(self, *, statuses: Sequence[str], now: datetime) -> int:
-        """Undecided requests past their decision due time (paused clocks included)."""
+        """Requests awaiting a decision past its due time (paused clocks included)."""
         count = await self.session.scalar(
             select(func.count()).where(
-                Authorization.first_decided_at.is_(None),
                 Authorization.status.in_(statuses),
                 Authorization.due_at < now,
             )
@@ -164,14 +163,13 @@ class AuthorizationRepository:
     async def deadline_candidates(
         self, *, statuses: Sequence[str], now: datetime, limit: int
     ) -> list[Authorization]:
-        """Undecided requests whose warning or due time has come and not yet been announced.
+        """Requests awaiting a decision whose warning or due time came and was not announced.
 
         Locked with SKIP LOCKED: several schedulers split the rows, none waits for another.
         """
         query = (
             select(Authorization)
             .where(
-                Authorization.first_decided_at.is_(None),
                 Authorization.status.in_(statuses),
                 Authorization.clock_paused.is_(False),
                 or_(

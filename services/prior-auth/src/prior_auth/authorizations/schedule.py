@@ -1,15 +1,22 @@
-"""Keeping an authorization's decision deadline current as its trail grows."""
+"""Keeping an authorization's decision deadline current as its trail grows.
+
+The clock is that of the decision now awaited: the request's from its receipt, or, once appealed,
+the appeal's from the appeal (same windows, its own pauses and extension). Opening an appeal
+clears the scheduler's marks, so the appeal gets its own due-soon and overdue warnings, once each.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from prior_auth.authorizations.deadlines import (
     DecisionClock,
     Pause,
     Urgency,
+    decision_phase,
     due_at,
+    extension_in,
     is_paused,
     pended_intervals,
 )
@@ -25,12 +32,12 @@ def is_determination(record: TransitionRecord) -> bool:
     return record.action is Action.DECIDE and record.to_status in DETERMINED_STATUSES
 
 
-def _clock(authorization: Authorization, pauses: tuple[Pause, ...]) -> DecisionClock:
-    """The decision clock of the request with the given pauses."""
+def _clock(
+    received_at: datetime, urgency: Urgency, pauses: tuple[Pause, ...], extension: timedelta
+) -> DecisionClock:
+    """The decision clock started at received_at with the given pauses and extension."""
     return DecisionClock(
-        received_at=authorization.received_at,
-        urgency=Urgency(authorization.priority),
-        pauses=pauses,
+        received_at=received_at, urgency=urgency, pauses=pauses, extension=extension
     )
 
 
@@ -43,10 +50,18 @@ def reschedule(
     once already overdue keeps counting, so the scheduler still reports it overdue.
     """
     policy = PayerPolicy.from_json(authorization.deadline_policy)
-    pauses = pended_intervals(trail)
+    phase = decision_phase(trail)
+    started = phase[0].at if phase else authorization.received_at
+    if phase and phase[0].action is Action.APPEAL and phase[0] is trail[-1]:
+        authorization.due_soon_published_at = None
+        authorization.overdue_published_at = None
+    urgency, extension = Urgency(authorization.priority), extension_in(phase)
+    pauses = pended_intervals(phase)
     closed = tuple(pause for pause in pauses if pause.ended_at is not None)
-    clock = _clock(authorization, pauses)
-    due_before_open = due_at(clock=_clock(authorization, closed), policy=policy.deadline, now=now)
+    clock = _clock(started, urgency, pauses, extension)
+    due_before_open = due_at(
+        clock=_clock(started, urgency, closed, extension), policy=policy.deadline, now=now
+    )
     open_pause_counts = any(
         pause.ended_at is None and pause.started_at < due_before_open for pause in pauses
     )

@@ -1,6 +1,9 @@
 """The deadline scheduler's pass: warn once when a decision is due soon, once when overdue,
 and expire approvals whose dates have all passed.
 
+A decision is awaited while the request is submitted, pended or contact payer, and again while
+an appeal is open; the appeal has its own due time and its own warnings (``status`` in_appeal).
+
 Rows are taken with ``FOR UPDATE SKIP LOCKED`` and marked in the same transaction as the
 outbox row of their event, so several workers may run passes at once and each warning is
 published exactly once. A request first seen already overdue gets only the overdue event.
@@ -20,14 +23,10 @@ from prior_auth.authorizations import service
 from prior_auth.authorizations.mapping import priority
 from prior_auth.authorizations.models import Authorization
 from prior_auth.authorizations.repository import AuthorizationRepository
-from prior_auth.authorizations.status import APPROVED_STATUSES, AuthorizationStatus
+from prior_auth.authorizations.status import APPROVED_STATUSES, AWAITING_DECISION
 from prior_auth.payers.policy import PayerPolicy
 
-AWAITING_FIRST_DECISION = (
-    AuthorizationStatus.SUBMITTED.value,
-    AuthorizationStatus.PENDED.value,
-    AuthorizationStatus.CONTACT_PAYER.value,
-)
+AWAITING_A_DECISION = tuple(sorted(status.value for status in AWAITING_DECISION))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +65,7 @@ def _warning(
 async def publish_warnings(*, session: AsyncSession, now: datetime, limit: int) -> PassReport:
     """Publish the due-soon and overdue warnings that have come due, once each."""
     repository = AuthorizationRepository(session)
-    rows = await repository.deadline_candidates(
-        statuses=AWAITING_FIRST_DECISION, now=now, limit=limit
-    )
+    rows = await repository.deadline_candidates(statuses=AWAITING_A_DECISION, now=now, limit=limit)
     codes = await repository.codes([row.id for row in rows])
     due_soon = overdue = 0
     for row in rows:
@@ -105,9 +102,9 @@ async def expire_approvals(*, session: AsyncSession, now: datetime, limit: int) 
 
 
 async def overdue_now(*, session: AsyncSession, now: datetime) -> int:
-    """How many requests wait for a first decision past their due time."""
+    """How many requests (or appeals) wait for a decision past their due time."""
     return await AuthorizationRepository(session).count_overdue(
-        statuses=AWAITING_FIRST_DECISION, now=now
+        statuses=AWAITING_A_DECISION, now=now
     )
 
 

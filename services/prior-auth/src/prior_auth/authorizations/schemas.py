@@ -83,6 +83,15 @@ class ReasonIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+class ExtensionIn(BaseModel):
+    """The payer extends the decision timeframe: by how many days, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    days: int = Field(ge=1, le=30, description="bounded by the payer's max_extension_days")
+    reason: str = Field(min_length=1, max_length=1000)
+
+
 class ApprovedLineIn(BaseModel):
     """What the payer approves of one requested line."""
 
@@ -105,6 +114,11 @@ class DecisionIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
     information_needed: str | None = Field(default=None, max_length=1000)
     modification: str | None = Field(default=None, max_length=1000)
+    reason_code: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9]{2}$",
+        description="X12 code source 886 decision reason, sent as HCR03 in 278 responses",
+    )
 
 
 class LineOut(BaseModel):
@@ -158,6 +172,7 @@ class AuthorizationOut(BaseModel):
     information_needed: str | None
     reason: str | None
     modification: str | None
+    reason_code: str | None = None
     appealed: bool
     received_at: datetime
     due_at: datetime

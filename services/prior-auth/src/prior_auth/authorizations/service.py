@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ from claimflow_shared.errors import NotFound
 from claimflow_shared.events.contracts import AuthorizationStatusChanged
 from claimflow_shared.messaging import outbox
 from prior_auth.access import Viewer, as_payer, as_requester
+from prior_auth.authorizations.deadlines import decision_phase, extensions_granted
 from prior_auth.authorizations.decisions import PayerDecision
 from prior_auth.authorizations.lines import ApprovedLine
 from prior_auth.authorizations.mapping import (
@@ -42,6 +43,7 @@ from prior_auth.authorizations.schemas import (
     AuthorizationIn,
     DecisionIn,
     DocumentIn,
+    ExtensionIn,
     LineIn,
 )
 from prior_auth.authorizations.transitions import (
@@ -52,6 +54,7 @@ from prior_auth.authorizations.transitions import (
     Cancel,
     Command,
     Expire,
+    Extend,
     Transition,
     TransitionRecord,
     UpdateRequest,
@@ -59,6 +62,7 @@ from prior_auth.authorizations.transitions import (
     receive,
 )
 from prior_auth.errors import domain_errors
+from prior_auth.payers.policy import PayerPolicy
 from prior_auth.payers.service import policy_for
 
 
@@ -191,6 +195,7 @@ def payer_decision(decision_in: DecisionIn) -> PayerDecision:
         reason=decision_in.reason,
         information_needed=decision_in.information_needed,
         modification=decision_in.modification,
+        reason_code=decision_in.reason_code,
     )
 
 
@@ -208,6 +213,39 @@ async def decide(
         authorization_id=authorization_id,
         viewer=as_payer(principal),
         command=payer_decision(decision_in),
+        actor=payer(principal),
+        now=now,
+    )
+    return authorization
+
+
+async def extend(
+    *,
+    session: AsyncSession,
+    principal: Principal,
+    authorization_id: uuid.UUID,
+    extension_in: ExtensionIn,
+    now: datetime,
+) -> Authorization:
+    """Extend the timeframe of the decision awaited, within the payer's limits."""
+    repository = AuthorizationRepository(session)
+    found = await repository.get(authorization_id, viewer=as_payer(principal), lock=True)
+    if found is None:
+        raise NotFound(f"No authorization {authorization_id}.")
+    trail = [record_of(row) for row in await repository.transitions(found.id)]
+    policy = PayerPolicy.from_json(found.deadline_policy)
+    command = Extend(
+        by=timedelta(days=extension_in.days),
+        reason=extension_in.reason,
+        granted=extensions_granted(decision_phase(trail)),
+        max_count=policy.max_extensions,
+        max_length=policy.max_extension,
+    )
+    authorization, _ = await act(
+        session=session,
+        authorization_id=authorization_id,
+        viewer=as_payer(principal),
+        command=command,
         actor=payer(principal),
         now=now,
     )

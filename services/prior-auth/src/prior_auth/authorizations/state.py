@@ -13,7 +13,8 @@ class AuthorizationState:
     """An authorization's status with what the last decision said.
 
     ``information_needed`` is set while pended (A4), ``reason`` after a denial or partial
-    approval, ``modification`` after A6; ``appealed`` stays true once any appeal was opened.
+    approval, ``modification`` after A6, ``reason_code`` when the payer coded its reason;
+    ``appealed`` stays true once any appeal was opened.
     """
 
     status: AuthorizationStatus
@@ -24,3 +25,4 @@ class AuthorizationState:
     reason: str | None = None
     modification: str | None = None
     appealed: bool = False
+    reason_code: str | None = None

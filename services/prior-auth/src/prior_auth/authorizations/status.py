@@ -17,6 +17,8 @@ Choices the table encodes:
 - Cancellation (C) is the requester's, and is allowed until the authorization is terminal or
   denied; an approval may be cancelled when the service is no longer planned.
 - Only an authorization with approved lines expires.
+- The payer may extend the decision timeframe (``extend``) while a decision is awaited, an
+  appeal's included; the status does not change, only the due time.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Action(StrEnum):
     DECIDE = "decide"
     APPEAL = "appeal"
     EXPIRE = "expire"
+    EXTEND = "extend"
 
 
 Trigger = Action | ActionCode
@@ -114,24 +117,32 @@ _APPEAL_DECISIONS: Mapping[Trigger, AuthorizationStatus] = {
 
 TRANSITIONS: Mapping[AuthorizationStatus, Mapping[Trigger, AuthorizationStatus]] = {
     _S.SUBMITTED: {
+        _A.EXTEND: _S.SUBMITTED,
         _A.ADD_DOCUMENTS: _S.SUBMITTED,
         _A.UPDATE: _S.SUBMITTED,
         _A.CANCEL: _S.CANCELLED,
         **_DECISIONS,
     },
     _S.PENDED: {
+        _A.EXTEND: _S.PENDED,
         _A.ADD_DOCUMENTS: _S.SUBMITTED,
         _A.UPDATE: _S.SUBMITTED,
         _A.CANCEL: _S.CANCELLED,
         **_DECISIONS,
     },
     _S.CONTACT_PAYER: {
+        _A.EXTEND: _S.CONTACT_PAYER,
         _A.ADD_DOCUMENTS: _S.CONTACT_PAYER,
         _A.UPDATE: _S.CONTACT_PAYER,
         _A.CANCEL: _S.CANCELLED,
         **_DECISIONS,
     },
-    _S.IN_APPEAL: {_A.ADD_DOCUMENTS: _S.IN_APPEAL, _A.CANCEL: _S.CANCELLED, **_APPEAL_DECISIONS},
+    _S.IN_APPEAL: {
+        _A.EXTEND: _S.IN_APPEAL,
+        _A.ADD_DOCUMENTS: _S.IN_APPEAL,
+        _A.CANCEL: _S.CANCELLED,
+        **_APPEAL_DECISIONS,
+    },
     _S.APPROVED: {_A.CANCEL: _S.CANCELLED, _A.EXPIRE: _S.EXPIRED},
     _S.PARTIALLY_APPROVED: {
         _A.CANCEL: _S.CANCELLED,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from prior_auth.authorizations.decisions import PayerDecision, decided_state, optional_text
@@ -78,7 +78,24 @@ class Expire:
     today: date
 
 
-Command = AddDocuments | UpdateRequest | Cancel | Appeal | Expire | PayerDecision
+@dataclass(frozen=True, slots=True)
+class Extend:
+    """The payer extends the timeframe of the decision awaited (CMS-0057-F), giving a reason.
+
+    ``granted`` counts the extensions already given to this decision (the request's, or the
+    appeal's); ``max_count`` and ``max_length`` are the payer's limits.
+    """
+
+    by: timedelta
+    reason: str | None
+    granted: int = 0
+    max_count: int = 1
+    max_length: timedelta = timedelta(days=14)
+
+
+EXTENSION_DETAIL = "extension_seconds"
+
+Command = AddDocuments | UpdateRequest | Cancel | Appeal | Expire | Extend | PayerDecision
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +168,8 @@ def _trigger(command: Command) -> Trigger:
             return Action.APPEAL
         case Expire():
             return Action.EXPIRE
+        case Extend():
+            return Action.EXTEND
 
 
 def _requester_answer(state: AuthorizationState, target: AuthorizationStatus) -> AuthorizationState:
@@ -220,6 +239,30 @@ def _expire(state: AuthorizationState, command: Expire, target: AuthorizationSta
     )
 
 
+def _extend(state: AuthorizationState, command: Extend, target: AuthorizationStatus) -> _Outcome:
+    """Extend the decision's timeframe: once (or as often as the payer allows), bounded."""
+    if command.granted >= command.max_count:
+        raise InvalidTransitionError(
+            current=state.status,
+            trigger=Action.EXTEND,
+            detail=f"the decision timeframe was already extended {command.granted} time(s)",
+        )
+    reason = optional_text(command.reason)
+    if reason is None:
+        raise AuthorizationValidationError(field="reason", message="an extension needs a reason")
+    if not timedelta(0) < command.by <= command.max_length:
+        raise AuthorizationValidationError(
+            field="days",
+            message=f"an extension lasts more than 0 and at most {command.max_length.days} days",
+        )
+    return _Outcome(
+        state=replace(state, status=target),
+        action=Action.EXTEND,
+        reason=reason,
+        details={EXTENSION_DETAIL: str(int(command.by.total_seconds()))},
+    )
+
+
 def _decide(
     state: AuthorizationState, command: PayerDecision, target: AuthorizationStatus
 ) -> _Outcome:
@@ -249,6 +292,8 @@ def _handle(state: AuthorizationState, command: Command, target: AuthorizationSt
             return _appeal(state, command, target)
         case Expire():
             return _expire(state, command, target)
+        case Extend():
+            return _extend(state, command, target)
 
 
 def apply(*, state: AuthorizationState, command: Command, actor: Actor, at: datetime) -> Transition:

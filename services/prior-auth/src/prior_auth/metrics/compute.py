@@ -11,7 +11,8 @@ Definitions
     Approved after appeal: the determination answering the latest appeal is an approval.
     Extended timeframe: the first determination came after the original due time (receipt plus
     the window, CMS-0057-F's 72 hours or 7 calendar days) and an extension or pended pause had
-    moved the due time later; a request merely decided late is not extended. CMS's own metric
+    moved the due time later; a request merely decided late is not extended. Extensions are the
+    payer's ``extend`` steps in the trail before the first determination. CMS's own metric
     counts extended requests that were also approved, reported here as well.
     Decision time: elapsed time from receipt to the first determination, pended time included.
     Median of an even count is the mean of the two middle values.
@@ -30,6 +31,7 @@ from prior_auth.authorizations.deadlines import (
     DecisionClock,
     Urgency,
     due_at,
+    extension_in,
     original_due_at,
     pended_intervals,
 )
@@ -199,9 +201,12 @@ def summarize(
     urgency: Urgency,
     records: Sequence[TransitionRecord],
     policy: DeadlinePolicy,
-    extension: timedelta = timedelta(0),
+    extension: timedelta | None = None,
 ) -> AuthorizationSummary:
-    """Build a request's summary from its audit trail (the first record is its receipt)."""
+    """Build a request's summary from its audit trail (the first record is its receipt).
+
+    The extension is the trail's own before the first determination unless one is given.
+    """
     received = records[0].at
     original = original_due_at(received_at=received, urgency=urgency, policy=policy)
     determinations = _determinations(records)
@@ -210,6 +215,8 @@ def summarize(
             payer_id=payer_id, urgency=urgency, received_at=received, original_due_at=original
         )
     first = determinations[0]
+    if extension is None:
+        extension = extension_in(records[: records.index(first)])
     clock = DecisionClock(
         received_at=received,
         urgency=urgency,

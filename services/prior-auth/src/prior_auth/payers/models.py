@@ -22,6 +22,8 @@ class PayerSettings(Base):
     expedited_hours: Mapped[int] = mapped_column(Integer)
     pause_while_pended: Mapped[bool] = mapped_column(Boolean)
     warn_before_hours: Mapped[int] = mapped_column(Integer)
+    max_extension_days: Mapped[int] = mapped_column(Integer, server_default="14")
+    max_extensions: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

@@ -11,10 +11,17 @@ from prior_auth.authorizations.deadlines import DeadlinePolicy
 
 @dataclass(frozen=True, slots=True)
 class PayerPolicy:
-    """The CMS-0057-F windows, pause rule and warning lead of one payer."""
+    """The CMS-0057-F windows, pause rule, warning lead and extension limits of one payer."""
 
     deadline: DeadlinePolicy
     warn_before_hours: int = 24
+    max_extension_days: int = 14
+    max_extensions: int = 1
+
+    @property
+    def max_extension(self) -> timedelta:
+        """The longest one extension may be."""
+        return timedelta(days=self.max_extension_days)
 
     @property
     def warn_before(self) -> timedelta:
@@ -29,6 +36,8 @@ class PayerPolicy:
             "expedited_hours": self.deadline.expedited_hours,
             "pause_while_pended": self.deadline.pause_while_pended,
             "warn_before_hours": self.warn_before_hours,
+            "max_extension_days": self.max_extension_days,
+            "max_extensions": self.max_extensions,
         }
 
     @classmethod
@@ -42,4 +51,6 @@ class PayerPolicy:
                 pause_while_pended=bool(data["pause_while_pended"]),
             ),
             warn_before_hours=int(data["warn_before_hours"]),
+            max_extension_days=int(data.get("max_extension_days", 14)),
+            max_extensions=int(data.get("max_extensions", 1)),
         )

@@ -21,6 +21,12 @@ class PayerSettingsIn(BaseModel):
         default=False, description="Stop the clock while pended for the requester's information"
     )
     warn_before_hours: int = Field(default=24, ge=1, le=720)
+    max_extension_days: int = Field(
+        default=14, ge=0, le=30, description="Longest extension of a decision timeframe (0: none)"
+    )
+    max_extensions: int = Field(
+        default=1, ge=0, le=5, description="Extensions allowed per decision (request or appeal)"
+    )
 
     @field_validator("time_zone")
     @classmethod

@@ -26,6 +26,8 @@ def _policy(row: PayerSettings) -> PayerPolicy:
             pause_while_pended=row.pause_while_pended,
         ),
         warn_before_hours=row.warn_before_hours,
+        max_extension_days=row.max_extension_days,
+        max_extensions=row.max_extensions,
     )
 
 
