@@ -49,11 +49,21 @@ lint: install
 typecheck: install
 	$(UV) run --frozen mypy -p claimflow_shared -p claimflow -p claims -p code_catalog -p prior_auth -p notifications
 
+# The benchmark scripts (the other files under bench/ are their shared modules). Each prints
+# its figures and writes bench/results/<name>.json. E2E_WORKERS: worker processes per service.
+BENCH_SCRIPTS := x12_837p x12_278 catalog_import catalog_review catalog_review_db catalog_api \
+                 claims_intake webhook_sender webhook_delivery
+E2E_WORKERS ?= 1 2 4
+
 bench: install
 	@$(MAKE) --no-print-directory infra-up
 	@set -a; . $(INFRA_STATE)/infra.env; set +a; status=0; \
-	  for script in bench/*.py; do \
-	    echo "== $$script"; $(UV) run --frozen python $$script || status=1; \
+	  for script in $(BENCH_SCRIPTS); do \
+	    echo "== bench/$$script.py"; $(UV) run --frozen python bench/$$script.py || status=1; \
+	  done; \
+	  for workers in $(E2E_WORKERS); do \
+	    echo "== bench/e2e_pipeline.py --workers $$workers"; \
+	    $(UV) run --frozen python bench/e2e_pipeline.py --workers $$workers || status=1; \
 	  done; \
 	  $(MAKE) --no-print-directory infra-down; exit $$status
 
