@@ -31,7 +31,6 @@ from claims.intake.service import Submitted, submit
 from claims.records.drafts import ClaimDraft
 
 DATA_ERRORS = (IntegrityError, DataError)
-tracer = trace.get_tracer(__name__)
 
 
 @dataclass(slots=True)
@@ -51,11 +50,13 @@ class GroupCommit:
         self,
         database: Database,
         *,
+        tracer: trace.Tracer,
         clock: Callable[[], datetime],
         default_filing_days: int,
         max_claims: int = 200,
     ) -> None:
         self._database = database
+        self._tracer = tracer
         self._clock = clock
         self._default_days = default_filing_days
         self._max = max_claims
@@ -74,11 +75,15 @@ class GroupCommit:
     async def _drain(self) -> None:
         while self._queue:
             group, self._queue = self._queue[: self._max], self._queue[self._max :]
-            await self._write(group)
+            try:
+                await self._write(group)
+            except BaseException as exc:  # never leave a request waiting for ever
+                self._fail(group, exc)
+                raise
 
     async def _write(self, group: list[_Waiting]) -> None:
         links = [trace.Link(trace.get_current_span(w.context).get_span_context()) for w in group]
-        with tracer.start_as_current_span("claims intake group", links=links) as span:
+        with self._tracer.start_as_current_span("claims intake group", links=links) as span:
             span.set_attribute("claimflow.claims", len(group))
             try:
                 results = await self._commit(group)
@@ -120,7 +125,11 @@ class GroupCommit:
     @staticmethod
     def _fail(group: list[_Waiting], error: BaseException) -> None:
         for waiting in group:
-            if not waiting.answer.done():
+            if waiting.answer.done():
+                continue
+            if isinstance(error, asyncio.CancelledError):
+                waiting.answer.cancel()
+            else:
                 waiting.answer.set_exception(error)
 
 
@@ -132,6 +141,7 @@ async def get_group_commit(request: Request) -> GroupCommit:
         settings = await get_settings(request)
         group = GroupCommit(
             state.runtime.database,
+            tracer=state.runtime.telemetry.tracer,
             clock=settings.clock,
             default_filing_days=settings.timely_filing_days,
             max_claims=settings.intake_group_max_claims,
