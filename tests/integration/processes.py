@@ -32,7 +32,7 @@ def worker_env(
     url: str,
     bootstrap: str,
     namespace: str,
-    spans: Path,
+    spans: Path | None,
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of one worker: its own prefix, Kafka, and the span file."""
@@ -47,9 +47,11 @@ def worker_env(
             f"{prefix}OUTBOX_POLL_SECONDS": "0.02",
             f"{prefix}LOG_LEVEL": "INFO",
             f"{prefix}METRICS_PORT": str(free_port()),
-            "CLAIMFLOW_SPANS_FILE": str(spans),
         }
     )
+    env.pop("CLAIMFLOW_SPANS_FILE", None)
+    if spans is not None:
+        env["CLAIMFLOW_SPANS_FILE"] = str(spans)
     env.update(extra or {})
     return env
 

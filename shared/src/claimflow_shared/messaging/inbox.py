@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,11 +24,9 @@ async def first_delivery(
     return result.first() is not None
 
 
-async def prune(session: AsyncSession, *, older_than_days: int) -> int:
-    """Forget ids older than the longest redelivery window."""
+async def prune(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Forget ids older than ``older_than`` (longer than the longest redelivery window)."""
     result = await session.execute(
-        delete(InboxRecord).where(
-            InboxRecord.processed_at < func.now() - func.make_interval(0, 0, 0, older_than_days)
-        )
+        delete(InboxRecord).where(InboxRecord.processed_at < func.now() - older_than)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from opentelemetry import trace
@@ -46,6 +46,8 @@ class OutboxRelay:
 
     With ``keep_published`` set, published rows are kept that long (the in-process bus replays
     them after a restart, the inbox absorbs the repeats); otherwise they are deleted at once.
+    ``before_commit`` (fault injection for crash tests) runs between a batch's publish and the
+    commit that marks it relayed.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class OutboxRelay:
         self._keep = keep_published
         self._wake = asyncio.Event()
         self._metrics = metrics
+        self.before_commit: Callable[[int], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
@@ -89,6 +92,8 @@ class OutboxRelay:
                     return 0
                 await self._bus.publish([self._message(row) for row in rows])
                 self._count_published(rows)
+                if self.before_commit is not None:
+                    await self.before_commit(len(rows))
                 ids = [row.id for row in rows]
                 if self._keep is None:
                     await session.execute(delete(OutboxRecord).where(OutboxRecord.id.in_(ids)))
@@ -145,9 +150,7 @@ class OutboxRelay:
         if self._keep is None:
             return 0
         async with self._database.session() as session:
-            await session.execute(
-                delete(OutboxRecord).where(OutboxRecord.published_at < func.now() - self._keep)
-            )
+            await prune_published(session, older_than=self._keep)
             rows = (
                 await session.scalars(
                     select(OutboxRecord)
@@ -180,6 +183,14 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self._poll_interval)
         self._wake.clear()
+
+
+async def prune_published(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Delete rows published more than ``older_than`` ago; unpublished rows always stay."""
+    result = await session.execute(
+        delete(OutboxRecord).where(OutboxRecord.published_at < func.now() - older_than)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def backlog(session: AsyncSession) -> tuple[int, float]:
