@@ -41,8 +41,17 @@ def publish(session: AsyncSession, event: Event, *, event_id: str | None = None)
     return envelope
 
 
+RELAY_LOCK = 0x636C6D66_6F626F78
+"""The transaction-level advisory lock a relay holds while it publishes a batch."""
+
+
 class OutboxRelay:
-    """Moves outbox rows to the bus in batches; several relays may run (``SKIP LOCKED``).
+    """Moves outbox rows to the bus in batches.
+
+    Every worker of a service runs a relay, but one publishes at a time: a batch is published
+    under an advisory lock on the service's database, so a claim's later event can never reach
+    the bus before an earlier one another relay is still publishing. A relay that finds the lock
+    taken does nothing this turn. A relay killed mid-batch releases the lock with its connection.
 
     With ``keep_published`` set, published rows are kept that long (the in-process bus replays
     them after a restart, the inbox absorbs the repeats); otherwise they are deleted at once.
@@ -79,6 +88,8 @@ class OutboxRelay:
         """Publish one batch; return how many rows it moved."""
         with suppress_instrumentation():
             async with self._database.session() as session:
+                if not await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK))):
+                    return 0
                 rows = (
                     await session.scalars(
                         select(OutboxRecord)
