@@ -34,9 +34,16 @@ class Cluster:
         self.started: list[WorkerProcess] = []
 
     def start_worker(
-        self, service: str, *, instance: str | None = None, spans: bool = True, **extra: str
+        self,
+        service: str,
+        *,
+        instance: str | None = None,
+        spans: bool = True,
+        settings: dict[str, str] | None = None,
+        **extra: str,
     ) -> WorkerProcess:
-        """Start a worker of ``service``; ``extra`` are environment variables."""
+        """Start a worker of ``service``; ``settings`` go under its prefix, ``extra`` are
+        environment variables as they are."""
         name = instance or service
         env = worker_env(
             service,
@@ -45,6 +52,7 @@ class Cluster:
             namespace=self.namespace,
             spans=self.spans if spans else None,
             extra=extra,
+            settings=settings,
         )
         worker = WorkerProcess(service, env, self.folder / f"{name}.log").start()
         self.workers[name] = worker

@@ -34,8 +34,12 @@ def worker_env(
     namespace: str,
     spans: Path | None,
     extra: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment of one worker: its own prefix, Kafka, and the span file."""
+    """The environment of one worker: its own prefix, Kafka, and the span file.
+
+    ``settings`` are set under the service's prefix (``KAFKA_PARTITIONS`` becomes
+    ``CATALOG_KAFKA_PARTITIONS``), ``extra`` as they are."""
     prefix = str(definition(service).settings_type.model_config.get("env_prefix", ""))
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMFLOW_PAUSE")}
     env.update(
@@ -52,6 +56,7 @@ def worker_env(
     env.pop("CLAIMFLOW_SPANS_FILE", None)
     if spans is not None:
         env["CLAIMFLOW_SPANS_FILE"] = str(spans)
+    env.update({prefix + name: value for name, value in (settings or {}).items()})
     env.update(extra or {})
     return env
 

@@ -89,13 +89,10 @@ class TestScaleOut:
     ) -> None:
         started = time.monotonic()
         partitions = {"KAFKA_PARTITIONS": str(PARTITIONS)}
-        cluster.start_worker("claims", spans=False, CLAIMS_KAFKA_PARTITIONS=str(PARTITIONS))
+        cluster.start_worker("claims", spans=False, settings=partitions)
         one, other = (
             cluster.start_worker(
-                "code-catalog",
-                instance=f"code-catalog-{n}",
-                spans=False,
-                **{f"CATALOG_{k}": v for k, v in partitions.items()},
+                "code-catalog", instance=f"code-catalog-{n}", spans=False, settings=partitions
             )
             for n in (1, 2)
         )

@@ -20,7 +20,9 @@ class ServiceSettings(BaseSettings):
     ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS`` are used, with the service's own database name.
 
     ``kafka_partitions`` is the partition count of the topics a worker creates when they are
-    missing (existing topics keep theirs). Housekeeping in the worker runs every
+    missing (existing topics keep theirs). ``kafka_session_timeout_ms`` is how long a silent
+    consumer (a killed worker) keeps its partitions before the group hands them on; the broker
+    bounds it (6-1800 s by default). Housekeeping in the worker runs every
     ``housekeeping_seconds``: it forgets inbox ids older than ``inbox_retention_days`` (far longer
     than any redelivery: an uncommitted offset comes back within a rebalance, a kept outbox row
     within ``outbox_keep_hours``) and deletes outbox rows published longer than
@@ -41,6 +43,7 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = ""
     kafka_partitions: int = 6
     kafka_namespace: str = ""
+    kafka_session_timeout_ms: int = Field(default=10000, ge=1000)
     host: str = "127.0.0.1"
     port: int = 0
     metrics_port: int = 0

@@ -30,7 +30,8 @@ class KafkaBus:
     The producer is idempotent with ``acks=all``. Consumers hand each partition's fetched records
     to the handler as one batch and commit its offset only after the handler returned; a
     handler that raises makes the consumer seek back and fetch the batch again after
-    ``redelivery_delay`` seconds.
+    ``redelivery_delay`` seconds. A member that stops heartbeating for ``session_timeout_ms``
+    (a killed worker) leaves the group and its partitions go to the others.
     """
 
     def __init__(
@@ -42,8 +43,10 @@ class KafkaBus:
         redelivery_delay: float = 1.0,
         max_poll_records: int = 500,
         namespace: str = "",
+        session_timeout_ms: int = 10000,
     ) -> None:
         self._ns = namespace
+        self._session_timeout_ms = session_timeout_ms
         self._servers = bootstrap_servers
         self._client_id = client_id
         self._partitions = partitions
@@ -163,7 +166,7 @@ class KafkaBus:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._max_poll_records,
-            session_timeout_ms=10000,
+            session_timeout_ms=self._session_timeout_ms,
             heartbeat_interval_ms=1000,
         )
         await consumer.start()
