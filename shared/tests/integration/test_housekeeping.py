@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -31,7 +32,7 @@ def status_event() -> ClaimStatusChanged:
     )
 
 
-def runtime(database: Database, **settings: object) -> Runtime:
+def runtime(database: Database, **settings: Any) -> Runtime:
     return Runtime(
         settings=ServiceSettings(database_url="postgresql+asyncpg://unused/x", **settings),
         database=database,
