@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -101,5 +103,14 @@ class Cluster:
         ]
 
     def stop(self) -> None:
-        for worker in self.started:
-            worker.stop()
+        """SIGTERM every worker at once, then wait for each (SIGKILL after 15 s)."""
+        running = [w for w in self.started if w.process and w.process.poll() is None]
+        processes = [w.process for w in running if w.process is not None]
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
