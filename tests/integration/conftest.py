@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from claimflow_shared.auth.keys import Role
 from claimflow_shared.bus.memory import MemoryBus
 from claimflow_shared.db import connect
 from claimflow_shared.testing.plugin import DatabaseFactory
+from tests.integration.cluster import Cluster
 from tests.integration.flow import EmbeddedFactory
 
 
@@ -62,3 +64,13 @@ async def start_embedded(service_urls: dict[str, str]) -> AsyncIterator[Embedded
         workers.cancel()
         await asyncio.gather(workers, return_exceptions=True)
         await embedded.close()
+
+
+@pytest.fixture
+async def cluster(
+    service_urls: dict[str, str], kafka_bootstrap: str, tmp_path: Path
+) -> AsyncIterator[Cluster]:
+    """Workers as separate processes on the real broker; every one is stopped at the end."""
+    running = Cluster(service_urls, kafka_bootstrap, tmp_path)
+    yield running
+    running.stop()

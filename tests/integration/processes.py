@@ -32,10 +32,14 @@ def worker_env(
     url: str,
     bootstrap: str,
     namespace: str,
-    spans: Path,
+    spans: Path | None,
     extra: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment of one worker: its own prefix, Kafka, and the span file."""
+    """The environment of one worker: its own prefix, Kafka, and the span file.
+
+    ``settings`` are set under the service's prefix (``KAFKA_PARTITIONS`` becomes
+    ``CATALOG_KAFKA_PARTITIONS``), ``extra`` as they are."""
     prefix = str(definition(service).settings_type.model_config.get("env_prefix", ""))
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMFLOW_PAUSE")}
     env.update(
@@ -47,9 +51,12 @@ def worker_env(
             f"{prefix}OUTBOX_POLL_SECONDS": "0.02",
             f"{prefix}LOG_LEVEL": "INFO",
             f"{prefix}METRICS_PORT": str(free_port()),
-            "CLAIMFLOW_SPANS_FILE": str(spans),
         }
     )
+    env.pop("CLAIMFLOW_SPANS_FILE", None)
+    if spans is not None:
+        env["CLAIMFLOW_SPANS_FILE"] = str(spans)
+    env.update({prefix + name: value for name, value in (settings or {}).items()})
     env.update(extra or {})
     return env
 

@@ -36,4 +36,7 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
+    # A line per webhook request would carry its URL (which may hold a token) and cost a
+    # fifth of a busy notifications worker's time; attempts have their own spans and metrics.
+    for noisy in ("aiokafka", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -76,6 +76,7 @@ def build_bus(settings: ServiceSettings, *, client_id: str) -> EventBus:
             client_id=client_id,
             partitions=settings.kafka_partitions,
             namespace=settings.kafka_namespace,
+            session_timeout_ms=settings.kafka_session_timeout_ms,
         )
     return MemoryBus(partitions=settings.kafka_partitions)
 

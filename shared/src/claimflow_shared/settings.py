@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -18,6 +18,16 @@ class ServiceSettings(BaseSettings):
 
     A service-specific variable (``CLAIMS_DATABASE_URL``) wins; otherwise the server-level
     ``DATABASE_URL`` / ``KAFKA_BOOTSTRAP_SERVERS`` are used, with the service's own database name.
+
+    ``kafka_partitions`` is the partition count of the topics a worker creates when they are
+    missing (existing topics keep theirs). ``kafka_session_timeout_ms`` is how long a silent
+    consumer (a killed worker) keeps its partitions before the group hands them on; the broker
+    bounds it (6-1800 s by default). Housekeeping in the worker runs every
+    ``housekeeping_seconds``: it forgets inbox ids older than ``inbox_retention_days`` (far longer
+    than any redelivery: an uncommitted offset comes back within a rebalance, a kept outbox row
+    within ``outbox_keep_hours``) and deletes outbox rows published longer than
+    ``outbox_keep_hours`` ago (rows are kept only with the in-process bus, for replay after a
+    restart).
     """
 
     model_config = SettingsConfigDict(env_prefix="CLAIMFLOW_", extra="ignore")
@@ -33,6 +43,7 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = ""
     kafka_partitions: int = 6
     kafka_namespace: str = ""
+    kafka_session_timeout_ms: int = Field(default=10000, ge=1000)
     host: str = "127.0.0.1"
     port: int = 0
     metrics_port: int = 0
@@ -42,6 +53,16 @@ class ServiceSettings(BaseSettings):
     consumer_backoff_seconds: float = 0.2
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 0.05
+    inbox_retention_days: float = Field(default=7.0, gt=0)
+    outbox_keep_hours: float = Field(default=1.0, gt=0)
+    housekeeping_seconds: float = Field(default=3600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _inbox_outlives_replays(self) -> ServiceSettings:
+        """An inbox that forgot an id before its event can come again would apply it twice."""
+        if self.inbox_retention_days * 24 <= self.outbox_keep_hours:
+            raise ValueError("inbox_retention_days must be longer than outbox_keep_hours")
+        return self
 
     @model_validator(mode="after")
     def _fill_from_server_level(self) -> ServiceSettings:

@@ -14,6 +14,7 @@ from claimflow_shared.bus import dlq_topic
 from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import TOPICS
 from claimflow_shared.messaging.consumer import EventConsumer
+from claimflow_shared.messaging.housekeeping import housekeeping_task
 from claimflow_shared.messaging.outbox import OutboxRelay
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
 from claimflow_shared.settings import ServiceSettings
@@ -50,7 +51,8 @@ class Worker:
             keep_published=_kept_for_replay(settings),
             metrics=runtime.telemetry.metrics,
         )
-        return cls(runtime, definition.consumers(runtime), relay, definition.tasks(runtime))
+        tasks = [*definition.tasks(runtime), housekeeping_task(runtime)]
+        return cls(runtime, definition.consumers(runtime), relay, tasks)
 
     async def run(self) -> None:
         """Create the topics, replay kept events if the bus is in-process, then work."""
@@ -82,7 +84,7 @@ class Worker:
 
 
 def _kept_for_replay(settings: ServiceSettings) -> timedelta | None:
-    return timedelta(hours=1) if settings.bus == "memory" else None
+    return timedelta(hours=settings.outbox_keep_hours) if settings.bus == "memory" else None
 
 
 async def _ensure_topics(runtime: Runtime) -> None:
@@ -100,20 +102,41 @@ async def _ensure_topics(runtime: Runtime) -> None:
 
 
 PAUSE_ENV = "CLAIMFLOW_PAUSE_BEFORE_COMMIT"
+PAUSE_TYPE_ENV = "CLAIMFLOW_PAUSE_EVENT_TYPE"
+RELAY_PAUSE_ENV = "CLAIMFLOW_PAUSE_RELAY_BEFORE_COMMIT"
 
 
-def _pause_before_commit(path: str) -> Callable[[Envelope], Awaitable[None]]:
+def _pause_before_commit(
+    path: str, event_type: str | None = None
+) -> Callable[[Envelope], Awaitable[None]]:
     """Fault injection for crash tests: announce the event in ``path``, then hold the
-    transaction open so a test can kill the process between the effect and the commit."""
+    transaction open so a test can kill the process between the effect and the commit.
+    With ``event_type``, only an event of that type pauses."""
 
     async def pause(envelope: Envelope) -> None:
-        marker = Path(path)
-        if await asyncio.to_thread(marker.exists):
-            return
-        await asyncio.to_thread(marker.write_text, f"{envelope.type} {envelope.id}\n")
-        await asyncio.sleep(3600)
+        if event_type is None or envelope.type == event_type:
+            await _hold(Path(path), f"{envelope.type} {envelope.id}\n")
 
     return pause
+
+
+def _pause_relay_before_commit(path: str) -> Callable[[int], Awaitable[None]]:
+    """Fault injection for crash tests: once a batch of several rows is on the bus, announce
+    its size in ``path`` and hold the relay's transaction open, the rows not yet marked sent."""
+
+    async def pause(rows: int) -> None:
+        if rows > 1:
+            await _hold(Path(path), f"relayed {rows}\n")
+
+    return pause
+
+
+async def _hold(marker: Path, note: str) -> None:
+    """The first time only: write ``note`` to ``marker`` and wait to be killed."""
+    if await asyncio.to_thread(marker.exists):
+        return
+    await asyncio.to_thread(marker.write_text, note)
+    await asyncio.sleep(3600)
 
 
 async def serve_worker(
@@ -124,7 +147,11 @@ async def serve_worker(
     worker = Worker.for_service(definition, runtime)
     if pause_file := os.environ.get(PAUSE_ENV):
         for consumer in worker.consumers:
-            consumer.before_commit = _pause_before_commit(pause_file)
+            consumer.before_commit = _pause_before_commit(
+                pause_file, os.environ.get(PAUSE_TYPE_ENV)
+            )
+    if relay_pause_file := os.environ.get(RELAY_PAUSE_ENV):
+        worker.relay.before_commit = _pause_relay_before_commit(relay_pause_file)
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -1,6 +1,7 @@
 """Outbox relay and event consumers on a real PostgreSQL and the in-process bus."""
 
 import asyncio
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -283,3 +284,43 @@ class TestNoDataInErrors:
         parked = b"".join(v for _, v in letter.headers)
         assert b"SYNTH-MEMBER-123" not in parked
         assert "SYNTH-MEMBER-123" not in caplog.text
+
+
+class HeldBus(MemoryBus):
+    """Delegates to ``target``, but holds each publish until the test opens the gate."""
+
+    def __init__(self, target: MemoryBus) -> None:
+        super().__init__()
+        self.target = target
+        self.holding = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        self.holding.set()
+        await self.gate.wait()
+        await self.target.publish(messages)
+
+
+class TestRelayOrder:
+    async def test_a_second_relay_waits_while_one_is_publishing(
+        self, platform_db: Database
+    ) -> None:
+        """Two workers of a service run two relays; the later event of a claim must not
+        overtake the earlier one that the first relay is still publishing."""
+        bus = MemoryBus(partitions=1)
+        held = HeldBus(bus)
+        async with platform_db.session() as session:
+            first = outbox.publish(session, event("c-1"))
+        slow = asyncio.create_task(
+            OutboxRelay(database=platform_db, bus=held, tracer=TRACER).relay_once()
+        )
+        await asyncio.wait_for(held.holding.wait(), 5)
+        async with platform_db.session() as session:
+            second = outbox.publish(session, event("c-1"))
+        other = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER)
+        assert await other.relay_once() == 0
+        held.gate.set()
+        assert await slow == 1
+        assert await other.relay_once() == 1
+        order = [m.header("ce_id") for m in await bus.read_all("claims.events")]
+        assert order == [first.id, second.id]

@@ -8,7 +8,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    TopicPartition,
+)
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -25,7 +30,8 @@ class KafkaBus:
     The producer is idempotent with ``acks=all``. Consumers hand each partition's fetched records
     to the handler as one batch and commit its offset only after the handler returned; a
     handler that raises makes the consumer seek back and fetch the batch again after
-    ``redelivery_delay`` seconds.
+    ``redelivery_delay`` seconds. A member that stops heartbeating for ``session_timeout_ms``
+    (a killed worker) leaves the group and its partitions go to the others.
     """
 
     def __init__(
@@ -37,8 +43,10 @@ class KafkaBus:
         redelivery_delay: float = 1.0,
         max_poll_records: int = 500,
         namespace: str = "",
+        session_timeout_ms: int = 10000,
     ) -> None:
         self._ns = namespace
+        self._session_timeout_ms = session_timeout_ms
         self._servers = bootstrap_servers
         self._client_id = client_id
         self._partitions = partitions
@@ -152,17 +160,19 @@ class KafkaBus:
     async def consume(self, *, group: str, topics: Sequence[str], handler: MessageHandler) -> None:
         """Run a member of ``group`` over ``topics`` until cancelled."""
         consumer = AIOKafkaConsumer(
-            *(self._ns + t for t in topics),
             bootstrap_servers=self._servers,
             client_id=f"{self._client_id}-{group}",
             group_id=self._ns + group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=self._max_poll_records,
-            session_timeout_ms=10000,
+            session_timeout_ms=self._session_timeout_ms,
             heartbeat_interval_ms=1000,
         )
         await consumer.start()
+        consumer.subscribe(
+            topics=[self._ns + t for t in topics], listener=_AssignmentLog(group, self._ns)
+        )
         try:
             while True:
                 batch = await consumer.getmany(timeout_ms=500)
@@ -186,6 +196,29 @@ class KafkaBus:
             if highwater is not None and records:
                 topic = tp.topic.removeprefix(self._ns)
                 self._lag[(group, topic, tp.partition)] = highwater - records[-1].offset - 1
+
+
+class _AssignmentLog(ConsumerRebalanceListener):  # type: ignore[misc]
+    """Logs the partitions a rebalance gave this member of ``group``: which process works on
+    what, and when a survivor took over a dead member's partitions."""
+
+    def __init__(self, group: str, namespace: str) -> None:
+        self._group = group
+        self._ns = namespace
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        """Nothing to do: offsets are committed after every batch."""
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        """Log the new assignment, topic by topic."""
+        topics: dict[str, list[int]] = {}
+        for tp in assigned:
+            topics.setdefault(tp.topic.removeprefix(self._ns), []).append(tp.partition)
+        described = "; ".join(
+            f"{topic} [{','.join(map(str, sorted(parts)))}]"
+            for topic, parts in sorted(topics.items())
+        )
+        log.info("%s assigned %s", self._group, described or "nothing")
 
 
 async def _drain(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import delete, func
 from sqlalchemy.dialects.postgresql import insert
@@ -40,11 +41,9 @@ async def first_deliveries(
     return set(result.scalars())
 
 
-async def prune(session: AsyncSession, *, older_than_days: int) -> int:
-    """Forget ids older than the longest redelivery window."""
+async def prune(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Forget ids older than ``older_than`` (longer than the longest redelivery window)."""
     result = await session.execute(
-        delete(InboxRecord).where(
-            InboxRecord.processed_at < func.now() - func.make_interval(0, 0, 0, older_than_days)
-        )
+        delete(InboxRecord).where(InboxRecord.processed_at < func.now() - older_than)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from opentelemetry import trace
@@ -41,11 +41,22 @@ def publish(session: AsyncSession, event: Event, *, event_id: str | None = None)
     return envelope
 
 
+RELAY_LOCK = 0x636C6D66_6F626F78
+"""The transaction-level advisory lock a relay holds while it publishes a batch."""
+
+
 class OutboxRelay:
-    """Moves outbox rows to the bus in batches; several relays may run (``SKIP LOCKED``).
+    """Moves outbox rows to the bus in batches.
+
+    Every worker of a service runs a relay, but one publishes at a time: a batch is published
+    under an advisory lock on the service's database, so a claim's later event can never reach
+    the bus before an earlier one another relay is still publishing. A relay that finds the lock
+    taken does nothing this turn. A relay killed mid-batch releases the lock with its connection.
 
     With ``keep_published`` set, published rows are kept that long (the in-process bus replays
     them after a restart, the inbox absorbs the repeats); otherwise they are deleted at once.
+    ``before_commit`` (fault injection for crash tests) runs between a batch's publish and the
+    commit that marks it relayed.
     """
 
     def __init__(
@@ -67,6 +78,7 @@ class OutboxRelay:
         self._keep = keep_published
         self._wake = asyncio.Event()
         self._metrics = metrics
+        self.before_commit: Callable[[int], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
@@ -76,6 +88,8 @@ class OutboxRelay:
         """Publish one batch; return how many rows it moved."""
         with suppress_instrumentation():
             async with self._database.session() as session:
+                if not await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK))):
+                    return 0
                 rows = (
                     await session.scalars(
                         select(OutboxRecord)
@@ -89,6 +103,8 @@ class OutboxRelay:
                     return 0
                 await self._bus.publish([self._message(row) for row in rows])
                 self._count_published(rows)
+                if self.before_commit is not None:
+                    await self.before_commit(len(rows))
                 ids = [row.id for row in rows]
                 if self._keep is None:
                     await session.execute(delete(OutboxRecord).where(OutboxRecord.id.in_(ids)))
@@ -145,9 +161,7 @@ class OutboxRelay:
         if self._keep is None:
             return 0
         async with self._database.session() as session:
-            await session.execute(
-                delete(OutboxRecord).where(OutboxRecord.published_at < func.now() - self._keep)
-            )
+            await prune_published(session, older_than=self._keep)
             rows = (
                 await session.scalars(
                     select(OutboxRecord)
@@ -180,6 +194,14 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self._poll_interval)
         self._wake.clear()
+
+
+async def prune_published(session: AsyncSession, *, older_than: timedelta) -> int:
+    """Delete rows published more than ``older_than`` ago; unpublished rows always stay."""
+    result = await session.execute(
+        delete(OutboxRecord).where(OutboxRecord.published_at < func.now() - older_than)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def backlog(session: AsyncSession) -> tuple[int, float]:
