@@ -26,6 +26,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def env_prefix(service: str) -> str:
+    """The prefix of a service's settings variables (``CLAIMS_`` ...)."""
+    return str(definition(service).settings_type.model_config.get("env_prefix", ""))
+
+
 def worker_env(
     service: str,
     *,
@@ -36,7 +41,7 @@ def worker_env(
     extra: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment of one worker: its own prefix, Kafka, and the span file."""
-    prefix = str(definition(service).settings_type.model_config.get("env_prefix", ""))
+    prefix = env_prefix(service)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMFLOW_PAUSE")}
     env.update(
         {
@@ -78,8 +83,7 @@ class WorkerProcess:
     @property
     def probe_url(self) -> str:
         """Where the worker serves /health, /ready and /metrics."""
-        prefix = str(definition(self.service).settings_type.model_config.get("env_prefix", ""))
-        return f"http://127.0.0.1:{self.env[prefix + 'METRICS_PORT']}"
+        return f"http://127.0.0.1:{self.env[env_prefix(self.service) + 'METRICS_PORT']}"
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no commit."""

@@ -1,20 +1,16 @@
 """The thin claim flow across processes on a real Kafka broker and PostgreSQL."""
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from claimflow.services import definitions
-from claimflow_shared.bus.kafka import KafkaBus
 from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import ClaimCodeReviewCompleted, ClaimSubmitted
-from claimflow_shared.http.app import build_app
-from claimflow_shared.telemetry import FileSpanExporter
 from notifications.delivery.testing import LoopbackReceiver, Reply
+from tests.integration.cluster import Cluster
 from tests.integration.flow import (
     claim_body,
     final_claim,
@@ -24,63 +20,8 @@ from tests.integration.flow import (
     subscribe,
     wait_for,
 )
-from tests.integration.processes import WorkerProcess, worker_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.kafka]
-
-WorkerFactory = Callable[..., WorkerProcess]
-
-
-class Cluster:
-    """Workers in their own processes and the claims API in this one, on one namespace."""
-
-    def __init__(self, urls: dict[str, str], bootstrap: str, folder: Path) -> None:
-        self.urls = urls
-        self.bootstrap = bootstrap
-        self.folder = folder
-        self.namespace = f"t{uuid.uuid4().hex[:8]}."
-        self.spans = folder / "spans.jsonl"
-        self.workers: dict[str, WorkerProcess] = {}
-
-    def start_worker(self, service: str, **extra: str) -> WorkerProcess:
-        env = worker_env(
-            service,
-            url=self.urls[service],
-            bootstrap=self.bootstrap,
-            namespace=self.namespace,
-            spans=self.spans,
-            extra=extra,
-        )
-        self.workers[service] = WorkerProcess(service, env, self.folder / f"{service}.log").start()
-        return self.workers[service]
-
-    def bus(self) -> KafkaBus:
-        return KafkaBus(
-            bootstrap_servers=self.bootstrap, client_id="test", namespace=self.namespace
-        )
-
-    def claims_api(self) -> AbstractAsyncContextManager[httpx.AsyncClient]:
-        return self.api("claims")
-
-    @asynccontextmanager
-    async def api(self, service: str) -> AsyncIterator[httpx.AsyncClient]:
-        definition = definitions()[service]
-        settings = definition.settings_type(
-            database_url=self.urls[service],
-            bus="kafka",
-            kafka_bootstrap_servers=self.bootstrap,
-            kafka_namespace=self.namespace,
-        )
-        app = build_app(definition, settings, span_exporters=[FileSpanExporter(self.spans)])
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            base = f"http://{service}"
-            async with httpx.AsyncClient(transport=transport, base_url=base) as client:
-                yield client
-
-    def stop(self) -> None:
-        for worker in self.workers.values():
-            worker.stop()
 
 
 @pytest.fixture
