@@ -5,6 +5,7 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from claimflow_shared.testing.infra import KafkaBroker
@@ -48,6 +49,9 @@ class TestBrokerOutage:
             before = len(load.accepted)
             await asyncio.sleep(OUTAGE_SECONDS)
             during = len(load.accepted) - before
+            api_ready = await client.get("/ready")
+            async with httpx.AsyncClient() as probe:
+                worker_ready = await probe.get(cluster.workers["claims"].probe_url + "/ready")
             final_during = (await tally(service_urls["claims"], load.accepted)).final
             await private_broker.start()
             back = time.monotonic()
@@ -62,6 +66,9 @@ class TestBrokerOutage:
         )
         assert cluster.dead_workers() == []
         assert during > 0
+        assert api_ready.status_code == 200
+        assert api_ready.json()["checks"] == {"database": "ok", "bus": "unreachable"}
+        assert worker_ready.status_code == 503
         assert found.lost == 0
         assert found.final == found.claims
         assert found.duplicated == 0
