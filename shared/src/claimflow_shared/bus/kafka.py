@@ -71,7 +71,11 @@ class KafkaBus:
                     linger_ms=2,
                     request_timeout_ms=15000,
                 )
-                await producer.start()
+                try:
+                    await producer.start()
+                except BaseException:
+                    await _close_quietly(producer)
+                    raise
                 self._producer = producer
             return self._producer
 
