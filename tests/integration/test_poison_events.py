@@ -2,6 +2,7 @@
 that failed for a fixable reason is replayed after the fix and applied exactly once."""
 
 import asyncio
+import functools
 import json
 import os
 import sys
@@ -193,6 +194,16 @@ async def poisons_parked(cluster: Cluster) -> bool:
     return True
 
 
+async def moved_past(
+    cluster: Cluster, groups: set[str], partition: TopicPartition, offset: int
+) -> bool:
+    """Whether every group committed an offset beyond ``offset`` on ``partition``."""
+    for group in groups:
+        if (await committed(cluster, group)).get(partition, -1) <= offset:
+            return False
+    return True
+
+
 async def check_poisons_passed(cluster: Cluster) -> None:
     """Each poison was parked by the groups that read its type, and they moved past it."""
     for name, (message, groups) in POISONS.items():
@@ -200,8 +211,10 @@ async def check_poisons_passed(cluster: Cluster) -> None:
         assert {letter.consumer for letter in letters} == groups, name
         assert {letter.message.header("dlq-attempts") for letter in letters} == {"1"}, name
         partition, offset = await stored_at(cluster, message)
-        for group in groups:
-            assert (await committed(cluster, group))[partition] > offset, (name, group)
+        await wait_for(
+            functools.partial(moved_past, cluster, groups, partition, offset),
+            what=f"the groups to commit past the {name} poison",
+        )
 
 
 async def publish(cluster: Cluster, messages: list[Message]) -> None:
