@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 
 from claimflow_shared.db import connect
 from tests.integration.flow import claim_body, wait_for
@@ -75,8 +76,6 @@ class ClaimLoad:
 
 async def query(url: str, sql: str, **params: Any) -> list[Any]:
     """Rows of one query on a service database."""
-    from sqlalchemy import text
-
     database = connect(url, pool_size=1)
     try:
         async with database.session() as session:
