@@ -61,6 +61,19 @@ class Cluster:
         self.started.append(worker)
         return worker
 
+    def start_all(self, **settings: str) -> None:
+        """One worker per service; ``settings`` are given to each under its own prefix."""
+        for service in definitions():
+            self.start_worker(service, settings={k.upper(): v for k, v in settings.items()})
+
+    def dead_workers(self) -> list[str]:
+        """The names of the workers whose process has exited."""
+        return [
+            name
+            for name, worker in self.workers.items()
+            if worker.process is not None and worker.process.poll() is not None
+        ]
+
     def restart(self, name: str) -> WorkerProcess:
         """Start the named worker again with the environment it had, fault hooks removed."""
         old = self.workers[name]
@@ -90,7 +103,7 @@ class Cluster:
         exporters = [FileSpanExporter(self.spans)] if spans else []
         app = build_app(definition, settings, span_exporters=exporters)
         async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
+            transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
             base = f"http://{service}"
             async with httpx.AsyncClient(transport=transport, base_url=base) as client:
                 yield client

@@ -1,7 +1,10 @@
-"""Four migrated service databases, demo codes, and a submitter key across them."""
+"""Four migrated service databases, demo codes, and a submitter key across them; a private
+Kafka broker and PostgreSQL server for the tests that stop them."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +18,61 @@ from claimflow.services import definitions
 from claimflow_shared.auth.keys import Role
 from claimflow_shared.bus.memory import MemoryBus
 from claimflow_shared.db import connect
+from claimflow_shared.testing.databases import create_database, migrate
+from claimflow_shared.testing.infra import KafkaBroker, PostgresServer, start_postgres
+from claimflow_shared.testing.infra.processes import free_port
 from claimflow_shared.testing.plugin import DatabaseFactory
 from tests.integration.cluster import Cluster
 from tests.integration.flow import EmbeddedFactory
 
 
-@pytest.fixture
-async def service_urls(database_factory: DatabaseFactory) -> AsyncIterator[dict[str, str]]:
-    urls = {name: await database_factory(d) for name, d in definitions().items()}
+async def seeded_databases(make: Callable[[str], Awaitable[str]]) -> dict[str, str]:
+    """A database per service made by ``make(service)``, with the demo codes and payers."""
+    urls = {name: await make(name) for name in definitions()}
     for name, seed in (("code-catalog", seed_catalog), ("prior-auth", seed_prior_auth)):
         database = connect(urls[name], pool_size=1)
         async with database.session() as session:
             await seed(session)
         await database.dispose()
-    yield urls
+    return urls
+
+
+@pytest.fixture
+async def service_urls(database_factory: DatabaseFactory) -> AsyncIterator[dict[str, str]]:
+    yield await seeded_databases(lambda name: database_factory(definitions()[name]))
+
+
+@pytest.fixture
+async def private_broker(tmp_path: Path) -> AsyncIterator[KafkaBroker]:
+    """A Kafka broker of this test alone, on a fixed port and data folder, so the test can
+    stop it and start it again where clients expect it."""
+    broker = KafkaBroker(tmp_path / "kafka", port=free_port())
+    await broker.start()
+    yield broker
+    await broker.kill()  # its data goes with the test; no need for a clean shutdown
+
+
+@pytest.fixture
+async def private_postgres() -> AsyncIterator[PostgresServer]:
+    """A PostgreSQL server of this test alone, which it may stop and start again."""
+    # Outside pytest's temp tree for the reason the session server is (see the plugin).
+    folder = Path(tempfile.mkdtemp(prefix="claimflow-outage-pg-"))
+    server = await start_postgres(folder / "data")
+    yield server
+    await server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+async def private_service_urls(private_postgres: PostgresServer) -> dict[str, str]:
+    """The four service databases, migrated and seeded, on the private server."""
+
+    async def make(name: str) -> str:
+        url = await create_database(private_postgres.url, name.replace("-", "_"))
+        await migrate(definitions()[name], url)
+        return url
+
+    return await seeded_databases(make)
 
 
 @pytest.fixture

@@ -26,6 +26,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def env_prefix(service: str) -> str:
+    """The prefix of a service's settings variables (``CLAIMS_`` ...)."""
+    return str(definition(service).settings_type.model_config.get("env_prefix", ""))
+
+
 def worker_env(
     service: str,
     *,
@@ -40,7 +45,7 @@ def worker_env(
 
     ``settings`` are set under the service's prefix (``KAFKA_PARTITIONS`` becomes
     ``CATALOG_KAFKA_PARTITIONS``), ``extra`` as they are."""
-    prefix = str(definition(service).settings_type.model_config.get("env_prefix", ""))
+    prefix = env_prefix(service)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMFLOW_PAUSE")}
     env.update(
         {
@@ -85,8 +90,7 @@ class WorkerProcess:
     @property
     def probe_url(self) -> str:
         """Where the worker serves /health, /ready and /metrics."""
-        prefix = str(definition(self.service).settings_type.model_config.get("env_prefix", ""))
-        return f"http://127.0.0.1:{self.env[prefix + 'METRICS_PORT']}"
+        return f"http://127.0.0.1:{self.env[env_prefix(self.service) + 'METRICS_PORT']}"
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no commit."""
@@ -94,11 +98,16 @@ class WorkerProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
+    def terminate(self) -> None:
+        """SIGTERM, without waiting: the worker finishes its batch and stops."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it does not end."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        self.terminate()
         try:
             self.process.wait(15)
         except subprocess.TimeoutExpired:

@@ -1,4 +1,5 @@
-"""/health answers while the process lives; /ready only when the database and bus answer."""
+"""/health answers while the process lives; an API is ready when its database answers, and
+reports the bus too."""
 
 import httpx
 
@@ -33,3 +34,12 @@ class TestReadiness:
         assert ready.status_code == 503 and ready.headers["retry-after"] == "5"
         assert ready.json()["checks"] == {"database": "unreachable", "bus": "unreachable"}
         assert (await get(app, "/health")).status_code == 200
+
+    async def test_an_api_stays_ready_without_the_bus(self, service_urls: dict[str, str]) -> None:
+        definition = definitions()["claims"]
+        settings = definition.settings_type(
+            database_url=service_urls["claims"], bus="kafka", kafka_bootstrap_servers="127.0.0.1:1"
+        )
+        ready = await get(build_app(definition, settings), "/ready")
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"database": "ok", "bus": "unreachable"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -152,21 +153,46 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return _response(AppError("An unexpected error occurred."), request)
 
 
+# SQLSTATE class 08 (connection exception) and the server going away: admin shutdown, crash
+# shutdown, cannot connect now (starting up or shutting down).
+SERVER_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _server_gone(exc: BaseException) -> bool:
+    """Whether an error carries a SQLSTATE saying the server or the connection went away."""
+    state = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+    return isinstance(state, str) and (state.startswith("08") or state in SERVER_GONE_SQLSTATES)
+
+
 def is_connection_error(exc: BaseException) -> bool:
-    """Whether an exception means the database could not be reached."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionError | OSError | InterfaceError | OperationalError):
-            return True
-        name = type(seen).__name__
-        if name in {
-            "CannotConnectNowError",
-            "ConnectionDoesNotExistError",
-            "PostgresConnectionError",
-        }:
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    """Whether an exception means the database could not be reached (or went away)."""
+    return any(_connection_lost(e) for e in _chain(exc))
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes and contexts, and the driver errors SQLAlchemy wraps."""
+    pending: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = (current.__cause__, current.__context__, getattr(current, "orig", None))
+        pending.extend(e for e in linked if isinstance(e, BaseException))
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    if isinstance(exc, ConnectionError | OSError | InterfaceError | OperationalError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return _server_gone(exc) or type(exc).__name__ in {
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "PostgresConnectionError",
+    }
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -214,6 +214,20 @@ class TestConsumer:
         assert await effects(platform_db) == []
         assert await bus.read_all("claims.events.dlq") == []
 
+    async def test_a_type_no_contract_knows_is_dead_lettered(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        newer = Envelope.wrap(event())
+        headers = [
+            (k, b"claims.claim.status_changed.v9" if k == "ce_type" else v)
+            for k, v in newer.headers()
+        ]
+        message = Message(topic="claims.events", value=newer.data, key=b"k", headers=headers)
+        await consumer(platform_db, bus, record_effect).handle(message)
+        assert await effects(platform_db) == []
+        [letter] = await bus.read_all("claims.events.dlq")
+        assert letter.header("ce_id") == newer.id
+        assert "claims.claim.status_changed.v9" in (letter.header("dlq-error") or "")
+
 
 class TestBatches:
     async def test_a_batch_is_applied_with_one_effect_per_event(

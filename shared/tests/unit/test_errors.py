@@ -1,16 +1,29 @@
 """Errors render as RFC 9457 problem documents; bodies over the limit get 413."""
 
 import httpx
+import pytest
+from asyncpg import exceptions as pg
 from fastapi import FastAPI
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 
-from claimflow_shared.errors import Conflict, ServiceUnavailable, install_error_handlers
+from claimflow_shared.errors import (
+    Conflict,
+    ServiceUnavailable,
+    install_error_handlers,
+    is_connection_error,
+)
 from claimflow_shared.http.limits import BodySizeLimit
 
 
 class Item(BaseModel):
     name: str
     count: int
+
+
+def wrapped(orig: Exception) -> DBAPIError:
+    """A driver error as SQLAlchemy raises it."""
+    return DBAPIError("SELECT 1", None, orig)
 
 
 def app() -> FastAPI:
@@ -29,6 +42,10 @@ def app() -> FastAPI:
     @application.get("/down")
     async def down() -> None:
         raise ServiceUnavailable("database unavailable", retry_after=7)
+
+    @application.get("/shutting-down")
+    async def shutting_down() -> None:
+        raise wrapped(pg.AdminShutdownError("terminating connection due to administrator command"))
 
     @application.get("/boom")
     async def boom() -> None:
@@ -88,3 +105,35 @@ class TestBodyLimit:
     async def test_small_bodies_pass(self) -> None:
         response = await call("POST", "/items", json={"name": "x", "count": 2})
         assert response.status_code == 200
+
+
+class TestConnectionErrors:
+    @pytest.mark.parametrize(
+        "error",
+        [
+            pg.AdminShutdownError("terminating connection due to administrator command"),
+            pg.CannotConnectNowError("the database system is shutting down"),
+            pg.ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+            ConnectionRefusedError("connection refused"),
+        ],
+    )
+    def test_a_server_going_away_is_a_connection_error(self, error: Exception) -> None:
+        assert is_connection_error(error)
+        assert is_connection_error(wrapped(error))
+
+    @pytest.mark.parametrize(
+        "error",
+        [
+            pg.UniqueViolationError("duplicate key"),
+            pg.QueryCanceledError("canceling statement due to statement timeout"),
+            pg.RaiseError("refused by a trigger"),
+        ],
+    )
+    def test_errors_of_a_working_server_are_not(self, error: Exception) -> None:
+        assert not is_connection_error(wrapped(error))
+
+    async def test_a_shutdown_mid_request_answers_503_with_retry_after(self) -> None:
+        response = await call("GET", "/shutting-down")
+        assert response.status_code == 503
+        assert response.headers["retry-after"]
+        assert response.headers["content-type"] == "application/problem+json"

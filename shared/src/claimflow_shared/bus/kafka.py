@@ -55,15 +55,18 @@ class KafkaBus:
         self._producer: AIOKafkaProducer | None = None
         self._lag: dict[tuple[str, str, int], int] = {}
         self._producer_lock = asyncio.Lock()
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Connect lazily: an unreachable broker must not stop an API from starting."""
 
     async def stop(self) -> None:
-        """Flush and close the producer."""
+        """Flush and close the producer (and wait for failed ones still closing)."""
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
 
     async def _started_producer(self) -> AIOKafkaProducer:
         async with self._producer_lock:
@@ -76,18 +79,45 @@ class KafkaBus:
                     linger_ms=2,
                     request_timeout_ms=15000,
                 )
-                await producer.start()
+                try:
+                    await producer.start()
+                except BaseException:
+                    await _close_quietly(producer)
+                    raise
                 self._producer = producer
             return self._producer
 
     async def publish(self, messages: Sequence[Message]) -> None:
-        """Send every message and wait until the cluster acknowledged all of them."""
+        """Send every message and wait until the cluster acknowledged all of them.
+
+        After a failure the producer is dropped and the next publish starts a new one: batches
+        that timed out while the broker was away leave an idempotent producer's sequence
+        numbers behind the broker's, and it would fail with OutOfOrderSequenceNumber forever.
+        A new producer gets a new producer id; the caller sends the messages again.
+        """
         producer = await self._started_producer()
-        pending = [
-            await producer.send(self._ns + m.topic, m.value, key=m.key, headers=m.headers)
-            for m in messages
-        ]
-        await asyncio.gather(*pending)
+        try:
+            pending = [
+                await producer.send(self._ns + m.topic, m.value, key=m.key, headers=m.headers)
+                for m in messages
+            ]
+            await asyncio.gather(*pending)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            await self._drop_producer(producer)
+            raise
+
+    async def _drop_producer(self, producer: AIOKafkaProducer) -> None:
+        """Forget a failed producer and close it in the background (closing flushes, which
+        can take a request timeout while the broker is away)."""
+        async with self._producer_lock:
+            if self._producer is not producer:
+                return
+            self._producer = None
+        closing = asyncio.create_task(_close_quietly(producer), name="kafka-producer-close")
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
 
     async def ensure_topics(self, topics: Sequence[str]) -> None:
         """Create missing topics with the configured partition count."""
@@ -219,6 +249,14 @@ class _AssignmentLog(ConsumerRebalanceListener):  # type: ignore[misc]
             for topic, parts in sorted(topics.items())
         )
         log.info("%s assigned %s", self._group, described or "nothing")
+
+
+async def _close_quietly(producer: AIOKafkaProducer) -> None:
+    """Close a producer that failed, logging instead of raising."""
+    try:
+        await producer.stop()
+    except Exception as exc:
+        log.info("closing a failed producer: %s", exc)
 
 
 async def _drain(

@@ -70,6 +70,10 @@ class Registry:
         except KeyError:
             raise UnknownEventType(f"no contract for event type {type_name!r}") from None
 
+    def knows(self, type_name: str) -> bool:
+        """Whether a contract is registered for a type name."""
+        return type_name in self._types
+
     def all(self) -> dict[str, type[Event]]:
         """Every registered contract by type name."""
         return dict(self._types)

@@ -34,15 +34,21 @@ async def alive() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@health.get("/ready", summary="The database and the bus are reachable")
+READY_NEEDS_STATE = "ready_needs"
+"""The ``app.state`` attribute naming the checks readiness needs (default: all of them)."""
+
+
+@health.get("/ready", summary="What this process needs is reachable")
 async def ready(request: Request) -> JSONResponse:
-    """Readiness: 200 when both the database and the bus answer, 503 otherwise."""
+    """Readiness: 200 when what the process needs answers, 503 otherwise; both checks are
+    reported. An API needs only its database (events wait in the outbox); a worker needs both."""
     runtime: Runtime = request.app.state.runtime
     checks = {
         "database": "ok" if await runtime.database.ping() else "unreachable",
         "bus": "ok" if await runtime.bus.ping() else "unreachable",
     }
-    healthy = all(v == "ok" for v in checks.values())
+    needs = getattr(request.app.state, READY_NEEDS_STATE, tuple(checks))
+    healthy = all(checks[name] == "ok" for name in needs)
     return JSONResponse(
         {"status": "ready" if healthy else "unavailable", "checks": checks},
         status_code=200 if healthy else 503,
@@ -94,6 +100,9 @@ def build_app(
     )
     if runtime is not None:
         app.state.runtime = runtime
+    # Requests write events to the outbox, never to the bus: a broker outage must not take the
+    # API out of its load balancer.
+    setattr(app.state, READY_NEEDS_STATE, ("database",))
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
     app.add_middleware(ServerSpans)

@@ -56,6 +56,8 @@ Handler = Callable[[HandlerContext, Any], Awaitable[None]]
 class EventConsumer:
     """A consumer group: decodes envelopes, dedups through the inbox, retries, dead-letters.
 
+    Known types it has no handler for are skipped; a type no contract is registered for (a
+    version this build cannot read) is dead-lettered, to be replayed once a build knows it.
     Failures that mean the database is unreachable are never dead-lettered: they go back to the
     bus, which delivers the event again once things recover.
     """
@@ -111,6 +113,9 @@ class EventConsumer:
             handler = self._handlers.get(envelope.type)
             if handler is not None:
                 pending.append((message, envelope, handler))
+            elif not REGISTRY.knows(envelope.type):
+                unknown = MalformedEvent(f"no contract for event type {envelope.type!r}")
+                await self._dead_letter(message, unknown, attempts=1)
         if len(pending) == 1:
             await self._handle_one(*pending[0])
         elif pending:
