@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claimflow_shared.auth import Principal
 from claimflow_shared.events.contracts import ClaimSubmitted
 from claimflow_shared.messaging import outbox
+from claimflow_shared.telemetry import traced_by
 from claims.dependencies import actor_of
 from claims.intake import duplicates
 from claims.intake.edits import date_findings
@@ -95,12 +96,8 @@ async def submit(
     )
     for item in fresh:
         if not item.findings:
-            token = otel_context.attach(item.context) if item.context is not None else None
-            try:
+            with traced_by(item.context):
                 outbox.publish(session, _announcement(item, tenant_id, now))
-            finally:
-                if token is not None:
-                    otel_context.detach(token)
     return [_answer(s, known) for s in staged]
 
 
@@ -152,6 +149,7 @@ def _received(item: _Staged, tenant_id: str, actor: str) -> Change:
         to_status=ClaimStatus.RECEIVED,
         reason=f"submitted ({item.draft.source})",
         actor=actor,
+        trace_context=item.context,
     )
 
 
@@ -163,14 +161,15 @@ async def _end_originals(
     for item in fresh:
         if item.findings or item.draft.frequency == "1":
             continue
-        outcome = await end_original(
-            session,
-            tenant_id=tenant_id,
-            claim_id=item.claim_id,
-            draft=item.draft,
-            actor=actor,
-            at=now,
-        )
+        with traced_by(item.context):
+            outcome = await end_original(
+                session,
+                tenant_id=tenant_id,
+                claim_id=item.claim_id,
+                draft=item.draft,
+                actor=actor,
+                at=now,
+            )
         item.findings.extend(outcome.findings)
         item.original_id = outcome.original_id
         if outcome.original_id is not None:
@@ -218,6 +217,7 @@ def _rejection(item: _Staged, tenant_id: str) -> Change:
         reason="intake edits rejected the claim",
         actor="system:intake",
         findings=tuple(dict.fromkeys(f.rule for f in item.findings)),
+        trace_context=item.context,
     )
 
 

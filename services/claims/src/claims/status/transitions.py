@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from opentelemetry import context as otel_context
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.events.contracts import ClaimStatusChanged
 from claimflow_shared.messaging import outbox
+from claimflow_shared.telemetry import traced_by
 from claims.records.models import Claim, ClaimTransition
 from claims.records.repository import ClaimRepository
 from claims.status.machine import LIVE, ClaimStatus, check_transition
@@ -28,6 +30,8 @@ class Change:
     actor: str
     findings: tuple[str, ...] = ()
     related_claim_id: str | None = None
+    # The trace the announcement joins when it is not the current one (group commit).
+    trace_context: otel_context.Context | None = field(default=None, compare=False)
 
 
 async def record(session: AsyncSession, changes: Sequence[Change], *, at: datetime) -> None:
@@ -50,7 +54,8 @@ async def record(session: AsyncSession, changes: Sequence[Change], *, at: dateti
         ],
     )
     for change in changes:
-        outbox.publish(session, _event(change, at))
+        with traced_by(change.trace_context):
+            outbox.publish(session, _event(change, at))
     await repository.release_fingerprints(
         c.claim_id for c in changes if c.from_status in LIVE and c.to_status not in LIVE
     )
