@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from claimflow_shared.bus import EventBus
 from claimflow_shared.errors import install_error_handlers
 from claimflow_shared.http.limits import BodySizeLimit
+from claimflow_shared.http.openapi import problem_openapi
 from claimflow_shared.http.tracing import ServerSpans
 from claimflow_shared.observability.prometheus import CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE
 from claimflow_shared.observability.prometheus import render_prometheus
@@ -27,7 +28,11 @@ async def alive() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@health.get("/ready", summary="The database and the bus are reachable")
+@health.get(
+    "/ready",
+    summary="The database and the bus are reachable",
+    responses={503: {"description": "The database or the bus is unreachable"}},
+)
 async def ready(request: Request) -> JSONResponse:
     """Readiness: 200 when both the database and the bus answer, 503 otherwise."""
     runtime: Runtime = request.app.state.runtime
@@ -84,6 +89,7 @@ def build_app(
     )
     if runtime is not None:
         app.state.runtime = runtime
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
     app.add_middleware(ServerSpans)
