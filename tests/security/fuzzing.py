@@ -31,7 +31,7 @@ POSITIVE_CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-NEGATIVE_CHECKS = [not_a_server_error, negative_data_rejection, content_type_conformance]
+NEGATIVE_CHECKS = [negative_data_rejection, *POSITIVE_CHECKS]
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """The OpenAPI document as the API really answers: every error is a problem+json document.
 
 FastAPI documents request validation errors as its own ``HTTPValidationError`` JSON, but
-``install_error_handlers`` renders them as RFC 9457 problems; and the authentication and role
-dependencies can refuse any route they guard. This fills both into the generated document.
+``install_error_handlers`` renders them as RFC 9457 problems; a body FastAPI cannot decode is a
+400; and the authentication and role dependencies can refuse any route they guard. This fills
+all of them into the generated document.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
             if isinstance(route.original_route, APIRoute) and route.include_in_schema:
                 for method in route.methods or ():
                     operation = document["paths"][route.path_format][method.lower()]
-                    _document_errors(route.dependant, operation["responses"])
+                    _document_errors(route.dependant, operation)
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
@@ -64,8 +65,11 @@ def problem_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
-def _document_errors(dependant: Dependant, responses: dict[str, Any]) -> None:
+def _document_errors(dependant: Dependant, operation: dict[str, Any]) -> None:
     calls = {d.call for d in _dependencies(dependant)}
+    responses: dict[str, Any] = operation["responses"]
+    if "requestBody" in operation:
+        responses.setdefault("400", problem_response("The body cannot be parsed (not UTF-8)"))
     if "422" in responses:
         responses["422"] = problem_response("Validation failed")
     if authenticate in calls:
