@@ -88,18 +88,23 @@ async def start_embedded(service_urls: dict[str, str]) -> AsyncIterator[Embedded
     """Starts all four services with their workers on one in-process bus.
 
     Keyword arguments are settings fields given to every service (each ignores the ones it
-    does not have), e.g. ``simulator=True`` for prior-auth.
+    does not have), e.g. ``simulator=True`` for prior-auth; ``bus`` replaces the MemoryBus.
     """
     running: list[tuple[EmbeddedSystem, asyncio.Task[None]]] = []
 
     async def start(
-        *, span_exporters: Sequence[SpanExporter] = (), **fields: Any
+        *,
+        span_exporters: Sequence[SpanExporter] = (),
+        bus: MemoryBus | None = None,
+        **fields: Any,
     ) -> EmbeddedSystem:
         settings = {
             name: d.settings_type(database_url=service_urls[name], bus="memory", **fields)
             for name, d in definitions().items()
         }
-        embedded = EmbeddedSystem(settings, bus=MemoryBus(), span_exporters=span_exporters)
+        embedded = EmbeddedSystem(
+            settings, bus=bus or MemoryBus(), span_exporters=span_exporters
+        )
         running.append((embedded, asyncio.create_task(embedded.run_workers())))
         return embedded
 

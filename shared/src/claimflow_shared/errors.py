@@ -142,7 +142,29 @@ async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DBAPIError)
     if exc.connection_invalidated or is_connection_error(exc):
         return await _database_unavailable(request, exc)
+    if (state := refused_value_state(exc)) is not None:
+        log.warning("value refused on %s %s: %s", request.method, request.url.path, describe(exc))
+        return _response(
+            ValidationFailed(
+                "A value in the request cannot be stored: out of range, or holding characters"
+                " text cannot hold (NUL, unpaired surrogates).",
+                sqlstate=state,
+            ),
+            request,
+        )
     return await _unexpected(request, exc)
+
+
+def refused_value_state(exc: DBAPIError) -> str | None:
+    """The SQLSTATE when the database (or its driver) refused a bound value, else None.
+
+    Class 22 ("data exception") is raised for a value itself: an integer past its column's
+    range, a NUL character, a string the encoding cannot hold. On a request that value came
+    from the client, so it is the client's error; schemas should refuse it first and name
+    the field, this is the backstop.
+    """
+    state = getattr(exc.orig, "sqlstate", None)
+    return state if isinstance(state, str) and state.startswith("22") else None
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -100,3 +100,26 @@ def test_errors_listed_per_set_are_capped_and_the_rest_counted() -> None:
     (result,) = reader.acknowledgment.transaction_sets
     assert (len(result.errors), result.omitted_errors) == (10, 20)
     assert not any(c.accepted for c in claims) and len(claims) == 30
+
+
+class TestCharacterSet:
+    """AN elements hold the basic and extended X12 character sets, nothing else."""
+
+    @staticmethod
+    def read_with_name(name: bytes) -> tuple[list[ClaimRead], str]:
+        data = s.interchange([[s.body(1, lines=1)]]).replace(b"ALEX", name)
+        reader = Professional837Reader()
+        claims = [e for e in reader.read(data) if isinstance(e, ClaimRead)]
+        sent = datetime(2024, 3, 1, 12, 0)
+        return claims, render_999(reader.acknowledgment, ControlNumbers(1, 1), sent_at=sent)
+
+    def test_latin_national_letters_and_lowercase_are_accepted(self) -> None:
+        claims, _ = self.read_with_name("ZOË-ñandú o'neil".encode())
+        assert [c.accepted for c in claims] == [True]
+
+    def test_control_characters_other_scripts_and_bad_bytes_reject_the_claim(self) -> None:
+        for name in (b"AL\x00EX", b"AL\x07EX", "ZOË 患者".encode(), b"\xff\xfe\xfd"):
+            claims, ack = self.read_with_name(name)
+            assert [c.accepted for c in claims] == [False], name
+            assert "*1036*6" in ack, (name, ack)
+            assert "\x00" not in ack and "\x07" not in ack and "患" not in ack

@@ -49,3 +49,8 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return check
+
+
+def is_role_check(call: object) -> bool:
+    """Whether ``call`` is a dependency made by ``require_roles`` (it can answer 403)."""
+    return getattr(call, "__qualname__", "") == f"{require_roles.__qualname__}.<locals>.check"

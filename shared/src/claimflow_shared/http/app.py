@@ -13,6 +13,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from claimflow_shared.bus import EventBus
 from claimflow_shared.errors import install_error_handlers
 from claimflow_shared.http.limits import BodySizeLimit
+from claimflow_shared.http.openapi import problem_openapi
 from claimflow_shared.http.tracing import ServerSpans
 from claimflow_shared.observability.prometheus import CONTENT_TYPE as PROMETHEUS_CONTENT_TYPE
 from claimflow_shared.observability.prometheus import render_prometheus
@@ -38,7 +39,11 @@ READY_NEEDS_STATE = "ready_needs"
 """The ``app.state`` attribute naming the checks readiness needs (default: all of them)."""
 
 
-@health.get("/ready", summary="What this process needs is reachable")
+@health.get(
+    "/ready",
+    summary="What this process needs is reachable",
+    responses={503: {"description": "What this process needs is unreachable"}},
+)
 async def ready(request: Request) -> JSONResponse:
     """Readiness: 200 when what the process needs answers, 503 otherwise; both checks are
     reported. An API needs only its database (events wait in the outbox); a worker needs both."""
@@ -103,6 +108,7 @@ def build_app(
     # Requests write events to the outbox, never to the bus: a broker outage must not take the
     # API out of its load balancer.
     setattr(app.state, READY_NEEDS_STATE, ("database",))
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=chosen.max_body_bytes)
     app.add_middleware(ServerSpans)

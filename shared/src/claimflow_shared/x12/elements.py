@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from claimflow_shared.x12.errors import ElementCode, Severity
 from claimflow_shared.x12.fastcheck import fast_check
-from claimflow_shared.x12.values import DECIMAL, is_date, is_time
+from claimflow_shared.x12.values import DECIMAL, OUTSIDE_CHARACTER_SET, is_date, is_time
 
 _ALTERNATE_COMPONENTS = (":", ">")
 
@@ -178,6 +178,8 @@ def _fault(rule: Rule, value: str) -> ElementCode | None:
         return None if is_time(value) else ElementCode.INVALID_TIME
     if rule.pattern is not None and rule.pattern.fullmatch(value) is None:
         return ElementCode.PATTERN_MISMATCH
+    if OUTSIDE_CHARACTER_SET.search(value) is not None:
+        return ElementCode.INVALID_CHARACTER
     return None
 
 

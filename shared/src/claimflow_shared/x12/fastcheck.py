@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from claimflow_shared.x12.values import DECIMAL, is_date, is_time
+from claimflow_shared.x12.values import DECIMAL, OUTSIDE_CHARACTER_SET, is_date, is_time
 
 if TYPE_CHECKING:
     from claimflow_shared.x12.elements import Rule, SegmentSpec
@@ -32,7 +32,12 @@ def fast_check(segment: SegmentSpec) -> FastCheck:
 
 def _compile(segment: SegmentSpec) -> FastCheck:
     """Generate and compile the quick check of one spec, taking the component separator."""
-    names: dict[str, object] = {"DEC": DECIMAL.fullmatch, "is_date": is_date, "is_time": is_time}
+    names: dict[str, object] = {
+        "DEC": DECIMAL.fullmatch,
+        "OUT": OUTSIDE_CHARACTER_SET.search,
+        "is_date": is_date,
+        "is_time": is_time,
+    }
     lines = ["def quick(e, sep):", "    n = len(e)"]
     for rule in segment.simple:
         lines += _rule_lines(rule, f"e[{rule.position}] if n > {rule.position} else ''", names, 1)
@@ -90,5 +95,5 @@ def _bad_condition(rule: Rule, key: str, names: dict[str, object]) -> str:
         return f"{size} or not is_time(v)"
     if rule.pattern is not None:
         names[key] = rule.pattern.fullmatch
-        return f"{size} or {key}(v) is None"
-    return size
+        return f"{size} or {key}(v) is None or OUT(v) is not None"
+    return f"{size} or OUT(v) is not None"

@@ -8,6 +8,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 DECIMAL = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+OUTSIDE_CHARACTER_SET = re.compile("[^\x20-\x7e\xa1\xbf\xc0-\xd6\xd8-\xf6\xf8-\xff]")
+"""A character no AN or ID element may hold: outside the basic and extended X12 character sets
+(printable ASCII and the Latin national letters), so control characters such as NUL, the
+replacement character a byte that is not UTF-8 decodes to, and any other script."""
 _MAX_DECIMAL_DIGITS = 18
 _ZERO = Decimal(0)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from claimflow_shared.x12.tokenizer import Delimiters, IsaHeader
+from claimflow_shared.x12.values import OUTSIDE_CHARACTER_SET
 
 Element = str | Sequence[str]
 _SPARE_REPETITION = ("^", "{", "|")
@@ -60,13 +61,23 @@ class InterchangeWriter:
         self._parts.append(d.element.join(values) + d.segment + d.line_break)
 
     def _element(self, element: Element) -> str:
-        """Render a simple or composite element with delimiters removed from its values."""
+        """Render a simple or composite element with delimiters removed from its values.
+
+        Characters outside the X12 character sets are dropped too: an echoed bad value (a 999
+        IK404 copy, a 277CA name) must not carry a NUL or another script into the reply.
+        """
         if isinstance(element, str):
-            return element.translate(self._clean)
-        components = [c.translate(self._clean) for c in element]
+            return self._text(element)
+        components = [self._text(c) for c in element]
         while components and not components[-1]:
             components.pop()
         return self._delimiters.component.join(components)
+
+    def _text(self, value: str) -> str:
+        value = value.translate(self._clean)
+        if value.isascii() and value.isprintable():
+            return value
+        return OUTSIDE_CHARACTER_SET.sub("", value)
 
     def begin_group(self, functional_id: str, version: str, sender: str, receiver: str) -> None:
         """Open a functional group; blank application codes fall back to the swapped ISA ids."""

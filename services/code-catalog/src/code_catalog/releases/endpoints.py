@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from claimflow_shared.auth import CurrentPrincipal
 from claimflow_shared.db import SessionDep
 from claimflow_shared.errors import NotFound, error_responses
+from claimflow_shared.http.params import SerialId
 from code_catalog.releases import service
 from code_catalog.releases.schemas import ChangeKind, DiffOut, ReleaseListOut, ReleaseOut
 
@@ -31,7 +32,7 @@ async def list_releases(
 
 @router.get("/{release_id}", summary="One release", responses=error_responses(NotFound))
 async def get_release(
-    release_id: int, session: SessionDep, principal: CurrentPrincipal
+    release_id: SerialId, session: SessionDep, principal: CurrentPrincipal
 ) -> ReleaseOut:
     """A release with its change counts."""
     return service.release_out(await service.get_release(session=session, release_id=release_id))
@@ -43,7 +44,7 @@ async def get_release(
     responses=error_responses(NotFound),
 )
 async def release_diff(
-    release_id: int,
+    release_id: SerialId,
     session: SessionDep,
     principal: CurrentPrincipal,
     change: ChangeKind | None = None,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 from claimflow_shared.auth import CurrentPrincipal, Role, require_roles
 from claimflow_shared.db import SessionDep
 from claimflow_shared.errors import Forbidden, NotFound, ValidationFailed, error_responses
+from claimflow_shared.http.params import SerialId
 from prior_auth.requirements import service
 from prior_auth.requirements.schemas import (
     RequirementAnswerOut,
@@ -64,7 +65,7 @@ async def list_requirements(
     responses=error_responses(Forbidden, NotFound, ValidationFailed),
 )
 async def replace_requirement(
-    rule_id: int, rule_in: RequirementIn, session: SessionDep, principal: CurrentPrincipal
+    rule_id: SerialId, rule_in: RequirementIn, session: SessionDep, principal: CurrentPrincipal
 ) -> RequirementOut:
     """Overwrite a rule."""
     return await service.replace(
@@ -79,7 +80,7 @@ async def replace_requirement(
     responses=error_responses(NotFound),
 )
 async def delete_requirement(
-    rule_id: int, session: SessionDep, principal: CurrentPrincipal
+    rule_id: SerialId, session: SessionDep, principal: CurrentPrincipal
 ) -> None:
     """Remove a rule."""
     await service.delete(session=session, principal=principal, rule_id=rule_id)
