@@ -10,7 +10,6 @@ Before timing, ``--subscriptions`` subscriptions and ``--deliveries`` due delive
 CloudEvent each) are written directly. Timing starts when the scheduler starts and ends when the
 last delivery is recorded as succeeded; the steady rate is measured between 10% and 90% done.
 
-``--no-http-spans`` leaves out the httpx client instrumentation, to show what it costs.
 ``webhook_sender`` is imported from beside this script (Python puts a script's folder first on
 its path), so both benchmarks use the same receiver.
 
@@ -62,9 +61,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--timeout", type=float, default=600.0)
-    parser.add_argument(
-        "--no-http-spans", action="store_true", help="leave the httpx client uninstrumented"
-    )
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the timed part here")
     return parser.parse_args()
 
@@ -207,7 +203,6 @@ async def run(args: argparse.Namespace, port: int, secret: str) -> dict[str, Any
                 delivery_batch_size=args.batch_size,
                 delivery_max_concurrency=args.concurrency,
                 delivery_poll_seconds=0.05,
-                http_client_spans=not args.no_http_spans,
             )
             runtime = build_runtime(DEFINITION, settings)
             try:
@@ -247,7 +242,6 @@ def figures(
         "attempts_not_204": checked["not_204"],
         "batch_size": args.batch_size,
         "concurrency": args.concurrency,
-        "http_client_spans": not args.no_http_spans,
         "load_average_1m": round(os.getloadavg()[0], 2),
         "worker": "one process: DeliveryScheduler.run() on asyncio, spans and metrics on",
         "receiver": "uvicorn (separate process), verifies signatures, answers 204",

@@ -1,8 +1,9 @@
 """Send one claimed delivery: open its secrets, wait for its slots, attempt it in its trace.
 
-Each attempt runs in a span whose parent is the consumer span that created the delivery (its
-``traceparent`` is stored on the row), so one claim's trace reaches the webhook, and the
-instrumented httpx client adds the HTTP client span beneath it.
+Each attempt is one client span whose parent is the consumer span that created the delivery (its
+``traceparent`` is stored on the row), so one claim's trace reaches the webhook. The span carries
+the HTTP attributes itself and its ``traceparent`` goes to the receiver: a second, httpx-made
+span per request cost the worker about a fifth of its CPU per delivery and told nothing more.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import httpx
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from notifications.delivery.client import WebhookClient
 from notifications.delivery.concurrency import DeliveryLimiter
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.outcome import AttemptResult, ErrorKind
-from notifications.delivery.payload import parent_context
+from notifications.delivery.payload import parent_context, traceparent_of
 from notifications.delivery.progress import Attempted, ClaimedDelivery
 from notifications.delivery.retry import classify
 from notifications.delivery.sender import send
@@ -34,7 +35,7 @@ class Dispatcher:
     def __init__(
         self,
         *,
-        client: httpx.AsyncClient,
+        client: WebhookClient,
         config: DeliveryConfig,
         box: SecretBox,
         tracer: trace.Tracer,
@@ -55,14 +56,16 @@ class Dispatcher:
             with self._tracer.start_as_current_span(
                 SPAN_NAME,
                 context=parent_context(delivery.traceparent),
-                kind=SpanKind.INTERNAL,
-                attributes=_attributes(delivery),
+                kind=SpanKind.CLIENT,
+                attributes=_attributes(delivery, host),
             ) as span:
-                result = await self._send(delivery, attempted_at)
+                result = await self._send(delivery, attempted_at, traceparent_of(span))
                 _annotate(span, result)
         return Attempted(delivery=delivery, attempted_at=attempted_at, result=result)
 
-    async def _send(self, delivery: ClaimedDelivery, attempted_at: datetime) -> AttemptResult:
+    async def _send(
+        self, delivery: ClaimedDelivery, attempted_at: datetime, traceparent: str | None
+    ) -> AttemptResult:
         """Sign and send, or describe why the delivery could not be signed."""
         try:
             secrets = self._secrets(delivery, attempted_at)
@@ -82,6 +85,7 @@ class Dispatcher:
             secrets=secrets,
             body_limit=self._config.response_body_limit,
             deadline=self._config.attempt_deadline,
+            traceparent=traceparent,
         )
 
     def _secrets(self, delivery: ClaimedDelivery, now: datetime) -> list[str]:
@@ -93,9 +97,11 @@ class Dispatcher:
         return secrets
 
 
-def _attributes(delivery: ClaimedDelivery) -> dict[str, str | int]:
-    """The span attributes naming the delivery (ids and types only)."""
+def _attributes(delivery: ClaimedDelivery, host: str) -> dict[str, str | int]:
+    """The span attributes naming the delivery (ids and types only) and its receiving host."""
     attributes: dict[str, str | int] = {
+        "http.request.method": "POST",
+        "server.address": host,
         "claimflow.delivery_id": delivery.webhook_id,
         "claimflow.subscription_id": str(delivery.subscription_id),
         "claimflow.webhook.attempt": delivery.attempt,
