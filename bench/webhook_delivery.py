@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import uvloop
 from sqlalchemy import text
 from webhook_sender import start_receiver, wait_until_serving
 
@@ -258,7 +259,7 @@ def main() -> None:
     secret = generate_secret()
     receiver, port = start_receiver(secret)
     try:
-        result = asyncio.run(run(args, port, secret))
+        result = uvloop.run(run(args, port, secret))
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
