@@ -4,6 +4,8 @@ Each attempt is one client span whose parent is the consumer span that created t
 ``traceparent`` is stored on the row), so one claim's trace reaches the webhook. The span carries
 the HTTP attributes itself and its ``traceparent`` goes to the receiver: a second, httpx-made
 span per request cost the worker about a fifth of its CPU per delivery and told nothing more.
+The span is started and ended by hand, never made the current span: nothing beneath it reads
+the context, so attaching and detaching it would be work per attempt for nothing.
 """
 
 from __future__ import annotations
@@ -53,14 +55,21 @@ class Dispatcher:
         host = urlsplit(delivery.url).hostname or ""
         async with self._limiter.slot(subscription_id=str(delivery.subscription_id), host=host):
             attempted_at = self._clock()
-            with self._tracer.start_as_current_span(
+            span = self._tracer.start_span(
                 SPAN_NAME,
                 context=parent_context(delivery.traceparent),
                 kind=SpanKind.CLIENT,
                 attributes=_attributes(delivery, host),
-            ) as span:
+            )
+            try:
                 result = await self._send(delivery, attempted_at, traceparent_of(span))
                 _annotate(span, result)
+            except BaseException as error:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                raise
+            finally:
+                span.end()
         return Attempted(delivery=delivery, attempted_at=attempted_at, result=result)
 
     async def _send(
