@@ -104,6 +104,9 @@ class PinnedPool:
 
     async def _acquire_slot(self, request: httpcore.Request) -> None:
         """Wait for a free connection slot, at most the request's pool timeout."""
+        if not self._slots.locked():
+            await self._slots.acquire()  # free: returns at once, no timer needed
+            return
         timeouts = request.extensions.get("timeout", {})
         try:
             async with asyncio.timeout(timeouts.get("pool")):
