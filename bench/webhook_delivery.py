@@ -69,6 +69,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=256)
     parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--loop", choices=["uvloop", "asyncio"], default="uvloop",
+        help="the worker's event loop (the worker process runs on uvloop)",
+    )  # fmt: skip
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the timed part here")
     return parser.parse_args()
 
@@ -286,7 +290,7 @@ def figures(
         "concurrency": args.concurrency,
         "load_average_1m_start": round(timings["load"][0], 2),
         "load_average_1m_end": round(timings["load"][1], 2),
-        "worker": "one process: DeliveryScheduler.run() on uvloop, spans and metrics on",
+        "worker": f"one process: DeliveryScheduler.run() on {args.loop}, spans and metrics on",
         "receiver": "uvicorn (separate process), verifies signatures, answers 204",
         "database": "PostgreSQL on the same machine",
         "python": platform.python_version(),
@@ -302,7 +306,8 @@ def main() -> None:
     receiver, port = start_receiver(secret)
     args.receiver_pid = receiver.pid
     try:
-        result = uvloop.run(run(args, port, secret))
+        runner = uvloop.run if args.loop == "uvloop" else asyncio.run
+        result = runner(run(args, port, secret))
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
