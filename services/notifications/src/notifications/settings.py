@@ -31,8 +31,6 @@ class NotificationsSettings(ServiceSettings):
 
     ``allow_loopback`` unset means: allowed outside production, refused in production.
     ``allowed_networks`` are extra CIDRs webhooks may reach (comma-separated).
-    ``http_client_spans`` adds the httpx client span (and its duration metric) under each
-    attempt's span; turning it off saves about a fifth of the worker's CPU per delivery.
     ``clock`` is not read from the environment: tests pass a callable to move time.
     """
 
@@ -54,7 +52,6 @@ class NotificationsSettings(ServiceSettings):
     delivery_per_subscription: int = Field(default=8, ge=1)
     delivery_attempt_deadline: float = Field(default=30.0, gt=0)
     disable_after_failures: int = Field(default=20, ge=1)
-    http_client_spans: bool = True
 
     @field_validator("allowed_networks")
     @classmethod

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 
+from notifications.delivery.client import WebhookClient
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.sender import build_client
 from notifications.delivery.testing import Receivers, StartReceiver
@@ -33,7 +33,7 @@ def loopback_config() -> DeliveryConfig:
 
 
 @pytest.fixture
-async def client(loopback_config: DeliveryConfig) -> AsyncIterator[httpx.AsyncClient]:
+async def client(loopback_config: DeliveryConfig) -> AsyncIterator[WebhookClient]:
     """A sender client that may reach loopback receivers."""
     async with build_client(loopback_config) as built:
         yield built

@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpcore
-import httpx
 import pytest
 
+from notifications.delivery.client import WebhookClient
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.outcome import ErrorKind
 from notifications.delivery.pool import PinnedPool
@@ -22,7 +22,7 @@ from notifications.delivery.transport import PinnedAddressBackend
 SECRET = "whsec_" + "c2VjcmV0LWtleS1mb3ItcG9vbC10ZXN0cw=="
 
 
-async def post(client: httpx.AsyncClient, url: str) -> int | None:
+async def post(client: WebhookClient, url: str) -> int | None:
     """Send one signed delivery and return the status code."""
     result = await send(
         client=client,
@@ -57,7 +57,7 @@ async def exchange(pool: PinnedPool, url: str) -> int:
 
 class TestKeepAlive:
     async def test_sequential_deliveries_share_one_connection(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(204))
         statuses = [await post(client, receiver.url()) for _ in range(5)]
@@ -65,7 +65,7 @@ class TestKeepAlive:
         assert receiver.connections == 1
 
     async def test_connection_with_an_unread_body_is_not_reused(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(200, body=b"x" * 100_000), Reply(204))
         await post(client, receiver.url())
@@ -73,7 +73,7 @@ class TestKeepAlive:
         assert receiver.connections == 2
 
     async def test_connection_closed_by_the_receiver_is_replaced(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(204, close=True))
         assert await post(client, receiver.url()) == 204

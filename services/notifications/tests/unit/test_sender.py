@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-import httpx
 import pytest
 
 from claimflow_shared.webhooks import generate_secret, verify
+from notifications.delivery.client import WebhookClient
 from notifications.delivery.concurrency import DeliveryLimiter
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.outcome import AttemptResult, ErrorKind
@@ -70,7 +70,7 @@ def client_tls(tls_files: tuple[Path, Path]) -> ssl.SSLContext:
 
 
 async def attempt(
-    client: httpx.AsyncClient,
+    client: WebhookClient,
     url: str,
     *,
     at: datetime = T0,
@@ -96,7 +96,7 @@ def verify_received(request: Received, secrets: str | list[str], at: datetime = 
 
 class TestSignedRequest:
     async def test_receiver_verifies_the_signature(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(204))
         result = await attempt(client, receiver.url())
@@ -106,7 +106,7 @@ class TestSignedRequest:
         assert request.body == BODY
 
     async def test_request_is_a_json_post_with_a_user_agent(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(200))
         await attempt(client, receiver.url("/in/claims"))
@@ -117,7 +117,7 @@ class TestSignedRequest:
         assert request.headers["webhook-timestamp"] == str(int(T0.timestamp()))
 
     async def test_rotated_secrets_both_verify(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         old, new = generate_secret(), generate_secret()
         receiver = await receivers(Reply(204))
@@ -131,7 +131,7 @@ class TestSignedRequest:
 
 class TestRetryFlow:
     async def test_500_then_200_retries_with_the_same_webhook_id(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(500, body=b"boom"), Reply(200))
         first = await attempt(client, receiver.url())
@@ -147,7 +147,7 @@ class TestRetryFlow:
         verify_received(receiver.requests[1], SECRET, at=retry_at)
 
     async def test_429_retry_after_seconds_is_honoured(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(429, headers={"Retry-After": "120"}))
         result = await attempt(client, receiver.url())
@@ -156,7 +156,7 @@ class TestRetryFlow:
         assert retry_at == T0 + timedelta(seconds=120)
 
     async def test_503_retry_after_http_date_is_honoured(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         later = format_datetime(T0 + timedelta(minutes=10), usegmt=True)
         receiver = await receivers(Reply(503, headers={"Retry-After": later}))
@@ -166,7 +166,7 @@ class TestRetryFlow:
         assert classify(result) is Disposition.RETRY
 
     async def test_redirect_is_not_followed(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         target = await receivers(Reply(200))
         redirecting = await receivers(Reply(302, headers={"Location": target.url()}))
@@ -177,7 +177,7 @@ class TestRetryFlow:
         assert next_attempt(attempt_number=1, outcome=result, now=T0, rng=random.Random()) is None
 
     async def test_refused_connection_is_retried(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers()
         url = receiver.url()
@@ -189,7 +189,7 @@ class TestRetryFlow:
 
 class TestResponseBody:
     async def test_body_is_cut_at_the_limit(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(400, body=b"e" * 200_000))
         result = await attempt(client, receiver.url())
@@ -197,7 +197,7 @@ class TestResponseBody:
         assert result.status_code == 400
 
     async def test_rest_of_a_large_body_is_not_downloaded(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(200, body=bytes(32 * 1024 * 1024)))
         result = await attempt(client, receiver.url())
@@ -205,14 +205,14 @@ class TestResponseBody:
         await asyncio.wait_for(receiver.aborted.wait(), 30)
 
     async def test_short_body_is_kept_whole(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(200, body=b'{"ok":true}'))
         result = await attempt(client, receiver.url(), body_limit=11)
         assert result.response_body == b'{"ok":true}' and not result.body_truncated
 
     async def test_connection_stays_usable_after_a_cut_body(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         receiver = await receivers(Reply(200, body=b"x" * 50_000), Reply(204))
         await attempt(client, receiver.url(), body_limit=16)
@@ -222,7 +222,7 @@ class TestResponseBody:
 
 class TestSlowReceivers:
     async def test_hanging_receiver_times_out_without_holding_back_another(
-        self, receivers: StartReceiver, client: httpx.AsyncClient
+        self, receivers: StartReceiver, client: WebhookClient
     ) -> None:
         hanging = await receivers(Reply(hang=True))
         healthy = await receivers(Reply(204))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-
 from claimflow_shared.runtime import Runtime
 from notifications.delivery.dispatch import Dispatcher
 from notifications.delivery.instruments import WebhookMetrics
@@ -36,16 +34,10 @@ async def open_scheduler(
     resolver: Resolver = system_resolver,
     rng: RandomSource | None = None,
 ) -> AsyncIterator[DeliveryScheduler]:
-    """A scheduler on the runtime's database with an instrumented client, closed afterwards."""
+    """A scheduler on the runtime's database with its webhook client, closed afterwards."""
     settings = notifications_settings(runtime.settings)
     config = settings.delivery_config()
     async with build_client(config, resolver=resolver) as client:
-        if settings.http_client_spans:
-            HTTPXClientInstrumentor.instrument_client(
-                client,
-                tracer_provider=runtime.telemetry.tracer_provider,
-                meter_provider=runtime.telemetry.meter_provider,
-            )
         dispatcher = Dispatcher(
             client=client,
             config=config,

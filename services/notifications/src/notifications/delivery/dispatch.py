@@ -1,8 +1,11 @@
 """Send one claimed delivery: open its secrets, wait for its slots, attempt it in its trace.
 
-Each attempt runs in a span whose parent is the consumer span that created the delivery (its
-``traceparent`` is stored on the row), so one claim's trace reaches the webhook, and the
-instrumented httpx client adds the HTTP client span beneath it.
+Each attempt is one client span whose parent is the consumer span that created the delivery (its
+``traceparent`` is stored on the row), so one claim's trace reaches the webhook. The span carries
+the HTTP attributes itself and its ``traceparent`` goes to the receiver: a second, httpx-made
+span per request cost the worker about a fifth of its CPU per delivery and told nothing more.
+The span is started and ended by hand, never made the current span: nothing beneath it reads
+the context, so attaching and detaching it would be work per attempt for nothing.
 """
 
 from __future__ import annotations
@@ -11,14 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import httpx
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from notifications.delivery.client import WebhookClient
 from notifications.delivery.concurrency import DeliveryLimiter
 from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.outcome import AttemptResult, ErrorKind
-from notifications.delivery.payload import parent_context
+from notifications.delivery.payload import parent_context, traceparent_of
 from notifications.delivery.progress import Attempted, ClaimedDelivery
 from notifications.delivery.retry import classify
 from notifications.delivery.sender import send
@@ -34,7 +37,7 @@ class Dispatcher:
     def __init__(
         self,
         *,
-        client: httpx.AsyncClient,
+        client: WebhookClient,
         config: DeliveryConfig,
         box: SecretBox,
         tracer: trace.Tracer,
@@ -52,17 +55,26 @@ class Dispatcher:
         host = urlsplit(delivery.url).hostname or ""
         async with self._limiter.slot(subscription_id=str(delivery.subscription_id), host=host):
             attempted_at = self._clock()
-            with self._tracer.start_as_current_span(
+            span = self._tracer.start_span(
                 SPAN_NAME,
                 context=parent_context(delivery.traceparent),
-                kind=SpanKind.INTERNAL,
-                attributes=_attributes(delivery),
-            ) as span:
-                result = await self._send(delivery, attempted_at)
+                kind=SpanKind.CLIENT,
+                attributes=_attributes(delivery, host),
+            )
+            try:
+                result = await self._send(delivery, attempted_at, traceparent_of(span))
                 _annotate(span, result)
+            except BaseException as error:
+                span.record_exception(error)
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                raise
+            finally:
+                span.end()
         return Attempted(delivery=delivery, attempted_at=attempted_at, result=result)
 
-    async def _send(self, delivery: ClaimedDelivery, attempted_at: datetime) -> AttemptResult:
+    async def _send(
+        self, delivery: ClaimedDelivery, attempted_at: datetime, traceparent: str | None
+    ) -> AttemptResult:
         """Sign and send, or describe why the delivery could not be signed."""
         try:
             secrets = self._secrets(delivery, attempted_at)
@@ -82,6 +94,7 @@ class Dispatcher:
             secrets=secrets,
             body_limit=self._config.response_body_limit,
             deadline=self._config.attempt_deadline,
+            traceparent=traceparent,
         )
 
     def _secrets(self, delivery: ClaimedDelivery, now: datetime) -> list[str]:
@@ -93,9 +106,11 @@ class Dispatcher:
         return secrets
 
 
-def _attributes(delivery: ClaimedDelivery) -> dict[str, str | int]:
-    """The span attributes naming the delivery (ids and types only)."""
+def _attributes(delivery: ClaimedDelivery, host: str) -> dict[str, str | int]:
+    """The span attributes naming the delivery (ids and types only) and its receiving host."""
     attributes: dict[str, str | int] = {
+        "http.request.method": "POST",
+        "server.address": host,
         "claimflow.delivery_id": delivery.webhook_id,
         "claimflow.subscription_id": str(delivery.subscription_id),
         "claimflow.webhook.attempt": delivery.attempt,

@@ -32,10 +32,17 @@ def webhook_body(envelope: Envelope, event: Event) -> bytes:
 
 
 def traceparent_of(span: trace.Span) -> str | None:
-    """The W3C ``traceparent`` naming ``span`` as the parent, or None if it has no context."""
-    carrier: dict[str, str] = {}
-    _W3C.inject(carrier, context=trace.set_span_in_context(span))
-    return carrier.get(TRACEPARENT)
+    """The W3C ``traceparent`` naming ``span`` as the parent, or None if it has no context.
+
+    Formatted here rather than by the propagator: the worker asks once per attempt.
+    """
+    span_context = span.get_span_context()
+    if not span_context.is_valid:
+        return None
+    return (
+        f"00-{span_context.trace_id:032x}-{span_context.span_id:016x}"
+        f"-{span_context.trace_flags:02x}"
+    )
 
 
 def parent_context(traceparent: str | None) -> context.Context:

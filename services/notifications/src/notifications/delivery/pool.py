@@ -8,8 +8,8 @@ any size. A semaphore bounds the connections in use (a request waits at most the
 one); at most ``max_idle`` more are kept idle, and those past their keep-alive expiry are closed
 when next looked at or on a sweep once per expiry period.
 
-Connections are httpcore's :class:`httpcore.AsyncHTTPConnection`, given the pinned network
-backend, so every new connection goes through the address check.
+Connections are :class:`~notifications.delivery.http11.Http11Connection`, given the pinned
+network backend, so every new connection goes through the address check.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator
 
 import httpcore
+
+from notifications.delivery.http11 import Http11Connection
 
 _OriginKey = tuple[bytes, bytes, int]
 
@@ -41,7 +43,7 @@ class PinnedPool:
         self._slots = asyncio.Semaphore(max_connections)
         self._max_idle = max_idle
         self._keepalive_expiry = keepalive_expiry
-        self._idle: dict[_OriginKey, list[httpcore.AsyncHTTPConnection]] = {}
+        self._idle: dict[_OriginKey, list[Http11Connection]] = {}
         self._idle_count = 0
         self._next_sweep = time.monotonic() + keepalive_expiry
 
@@ -75,9 +77,7 @@ class PinnedPool:
         """How many idle keep-alive connections the pool holds."""
         return self._idle_count
 
-    async def release(
-        self, origin: httpcore.Origin, connection: httpcore.AsyncHTTPConnection
-    ) -> None:
+    async def release(self, origin: httpcore.Origin, connection: Http11Connection) -> None:
         """Take back a connection whose response is closed: keep it idle or close it."""
         if connection.is_idle() and self._idle_count < self._max_idle:
             self._idle.setdefault(_key(origin), []).append(connection)
@@ -104,6 +104,9 @@ class PinnedPool:
 
     async def _acquire_slot(self, request: httpcore.Request) -> None:
         """Wait for a free connection slot, at most the request's pool timeout."""
+        if not self._slots.locked():
+            await self._slots.acquire()  # free: returns at once, no timer needed
+            return
         timeouts = request.extensions.get("timeout", {})
         try:
             async with asyncio.timeout(timeouts.get("pool")):
@@ -111,7 +114,7 @@ class PinnedPool:
         except TimeoutError as error:
             raise httpcore.PoolTimeout("no free connection slot in time") from error
 
-    async def _checkout(self, origin: httpcore.Origin) -> httpcore.AsyncHTTPConnection:
+    async def _checkout(self, origin: httpcore.Origin) -> Http11Connection:
         """Return a reusable idle connection to ``origin``, or a new one."""
         key = _key(origin)
         stack = self._idle.get(key)
@@ -123,14 +126,14 @@ class PinnedPool:
             if connection.is_idle() and not connection.has_expired():
                 return connection
             await connection.aclose()
-        return httpcore.AsyncHTTPConnection(
+        return Http11Connection(
             origin,
             ssl_context=self._ssl_context,
             keepalive_expiry=self._keepalive_expiry,
             network_backend=self._backend,
         )
 
-    async def _discard(self, connection: httpcore.AsyncHTTPConnection) -> None:
+    async def _discard(self, connection: Http11Connection) -> None:
         """Close a connection that will not be reused and free its slot."""
         try:
             await connection.aclose()
@@ -170,7 +173,7 @@ class _ReleasingStream:
         stream: AsyncIterable[bytes],
         pool: PinnedPool,
         origin: httpcore.Origin,
-        connection: httpcore.AsyncHTTPConnection,
+        connection: Http11Connection,
     ) -> None:
         self._stream = stream
         self._pool = pool

@@ -26,7 +26,6 @@ async def record_batch(
     """Record ``batch``; return the ids of the subscriptions this disabled."""
     deliveries = DeliveryRepository(session)
     written = await deliveries.record(batch)
-    await deliveries.log(batch)
     ended = [p for p in batch if p.delivery_id in written and p.final_status is not None]
     return await _disable_failing(session, ended, now=now, threshold=disable_after)
 

@@ -3,67 +3,88 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Update, Uuid, cast, func, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Update, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notifications.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus
 from notifications.delivery.progress import ClaimedDelivery, Progress
-from notifications.subscriptions.models import Subscription
 
 _RECORD = text(
     """
+    WITH p AS (
+        SELECT * FROM unnest(
+            CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:statuses AS varchar[]),
+            CAST(:next AS timestamptz[]), CAST(:codes AS smallint[]), CAST(:errors AS varchar[]),
+            CAST(:delivered AS timestamptz[]), CAST(:attempted AS timestamptz[]),
+            CAST(:latencies AS double precision[]), CAST(:outcomes AS varchar[]),
+            CAST(:kinds AS varchar[])
+        ) AS p(id, attempt, final_status, next_attempt_at, status_code, error, delivered_at,
+               attempted_at, latency_ms, outcome, error_kind)
+    ),
+    written AS (
+        UPDATE deliveries AS d
+        SET status = COALESCE(p.final_status, d.status),
+            next_attempt_at = p.next_attempt_at,
+            last_status_code = p.status_code,
+            last_error = p.error,
+            delivered_at = COALESCE(p.delivered_at, d.delivered_at),
+            updated_at = now()
+        FROM p
+        WHERE d.id = p.id AND d.attempts = p.attempt AND d.status IN ('pending', 'paused')
+        RETURNING d.id
+    ),
+    logged AS (
+        INSERT INTO delivery_attempts
+            (delivery_id, number, attempted_at, status_code, latency_ms, outcome, error_kind,
+             error)
+        SELECT p.id, p.attempt, p.attempted_at, p.status_code, p.latency_ms, p.outcome,
+               p.error_kind, p.error
+        FROM p
+        WHERE EXISTS (SELECT 1 FROM deliveries AS d WHERE d.id = p.id)
+    )
+    SELECT id FROM written
+    """
+)
+
+_CLAIM = text(
+    """
+    WITH due AS (
+        SELECT d.id, d.subscription_id, d.next_attempt_at
+        FROM deliveries AS d
+        WHERE d.status = 'pending' AND d.next_attempt_at <= :now
+          AND d.subscription_id <> ALL(CAST(:busy AS uuid[]))
+        ORDER BY d.next_attempt_at
+        LIMIT :scan
+        FOR UPDATE SKIP LOCKED
+    ),
+    ranked AS (
+        SELECT due.id, due.next_attempt_at,
+               row_number() OVER (PARTITION BY due.subscription_id
+                                  ORDER BY due.next_attempt_at, due.id) AS place,
+               COALESCE(room.free, :share) AS free
+        FROM due
+        LEFT JOIN unnest(CAST(:room_ids AS uuid[]), CAST(:room_free AS integer[]))
+             AS room(subscription_id, free) ON room.subscription_id = due.subscription_id
+    ),
+    chosen AS (
+        SELECT ranked.id FROM ranked
+        WHERE ranked.place <= ranked.free
+        ORDER BY ranked.next_attempt_at
+        LIMIT :limit
+    )
     UPDATE deliveries AS d
-    SET status = COALESCE(p.final_status, d.status),
-        next_attempt_at = p.next_attempt_at,
-        last_status_code = p.status_code,
-        last_error = p.error,
-        delivered_at = COALESCE(p.delivered_at, d.delivered_at),
-        updated_at = now()
-    FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:attempts AS integer[]), CAST(:statuses AS varchar[]),
-        CAST(:next AS timestamptz[]), CAST(:codes AS smallint[]), CAST(:errors AS varchar[]),
-        CAST(:delivered AS timestamptz[])
-    ) AS p(id, attempt, final_status, next_attempt_at, status_code, error, delivered_at)
-    WHERE d.id = p.id AND d.attempts = p.attempt AND d.status IN ('pending', 'paused')
-    RETURNING d.id
+    SET attempts = d.attempts + 1, next_attempt_at = :until, last_attempt_at = :now
+    FROM chosen, subscriptions AS s
+    WHERE d.id = chosen.id AND s.id = d.subscription_id AND s.enabled
+    RETURNING d.id, d.subscription_id, d.tenant_id, d.attempts AS attempt, d.retry_base,
+              d.event_type, d.subject, d.payload, d.traceparent, s.url, s.secret_sealed,
+              s.previous_secret_sealed, s.previous_secret_expires_at
     """
-)
-
-_LOG = text(
-    """
-    INSERT INTO delivery_attempts
-        (delivery_id, number, attempted_at, status_code, latency_ms, outcome, error_kind, error)
-    SELECT a.delivery_id, a.number, a.attempted_at, a.status_code, a.latency_ms, a.outcome,
-           a.error_kind, a.error
-    FROM unnest(
-        CAST(:ids AS uuid[]), CAST(:numbers AS integer[]), CAST(:attempted AS timestamptz[]),
-        CAST(:codes AS smallint[]), CAST(:latencies AS double precision[]),
-        CAST(:outcomes AS varchar[]), CAST(:kinds AS varchar[]), CAST(:errors AS varchar[])
-    ) AS a(delivery_id, number, attempted_at, status_code, latency_ms, outcome, error_kind, error)
-    WHERE EXISTS (SELECT 1 FROM deliveries AS d WHERE d.id = a.delivery_id)
-    """
-)
-
-_CLAIMED_COLUMNS = (
-    Delivery.id,
-    Delivery.subscription_id,
-    Delivery.tenant_id,
-    Delivery.attempts.label("attempt"),
-    Delivery.retry_base,
-    Delivery.event_type,
-    Delivery.subject,
-    Delivery.payload,
-    Delivery.traceparent,
-    Subscription.url,
-    Subscription.secret_sealed,
-    Subscription.previous_secret_sealed,
-    Subscription.previous_secret_expires_at,
 )
 
 
@@ -81,46 +102,35 @@ class DeliveryRepository:
             )
             await self.session.execute(statement, list(rows))
 
-    async def due(
-        self, *, now: datetime, limit: int, busy: Collection[uuid.UUID]
-    ) -> Sequence[Row[uuid.UUID, uuid.UUID]]:
-        """Lock up to ``limit`` due deliveries no other worker holds, oldest due first."""
-        query = (
-            select(Delivery.id, Delivery.subscription_id)
-            .where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= now,
-                Delivery.subscription_id != func.all(cast(list(busy), ARRAY(Uuid()))),
-            )
-            .order_by(Delivery.next_attempt_at)
-            .limit(limit)
-            .with_for_update(of=Delivery, skip_locked=True)
-        )
-        return (await self.session.execute(query)).all()
-
-    async def lease(
-        self, ids: Sequence[uuid.UUID], *, now: datetime, until: datetime
+    async def claim(
+        self,
+        *,
+        now: datetime,
+        until: datetime,
+        limit: int,
+        scan: int,
+        share: int,
+        in_flight: Mapping[uuid.UUID, int],
     ) -> list[ClaimedDelivery]:
-        """Count an attempt of each locked delivery and hide it until ``until``; return them."""
-        if not ids:
-            return []
-        statement = (
-            update(Delivery)
-            .where(
-                Delivery.id == func.any(cast(list(ids), ARRAY(Uuid()))),
-                Subscription.id == Delivery.subscription_id,
-                Subscription.enabled.is_(True),
-            )
-            .values(attempts=Delivery.attempts + 1, next_attempt_at=until, last_attempt_at=now)
-            .returning(*_CLAIMED_COLUMNS)
-            .execution_options(synchronize_session=False)
-        )
-        rows = (await self.session.execute(statement)).all()
-        return [ClaimedDelivery(**row._asdict()) for row in rows]
+        """Lease up to ``limit`` due deliveries no other worker holds, oldest due first, in one
+        statement: lock up to ``scan`` due rows (``SKIP LOCKED``), keep each subscription within
+        ``share`` counting the ``in_flight`` ones, count an attempt on each and hide it until
+        ``until``; return them with what sending needs."""
+        busy = [sid for sid, count in in_flight.items() if count >= share]
+        room = {sid: share - count for sid, count in in_flight.items() if count < share}
+        result = await self.session.execute(
+            _CLAIM,
+            {
+                "now": now, "until": until, "limit": limit, "scan": scan, "share": share,
+                "busy": busy, "room_ids": list(room), "room_free": list(room.values()),
+            },
+        )  # fmt: skip
+        return [ClaimedDelivery(**row._asdict()) for row in result.all()]
 
     async def record(self, progress: Sequence[Progress]) -> set[uuid.UUID]:
-        """Write each attempt's effect on its delivery, unless a newer attempt claimed it since;
-        return the ids of the deliveries written."""
+        """Append every attempt to its delivery's log (if the delivery still exists) and write
+        its effect on the delivery, unless a newer attempt claimed it since; return the ids of
+        the deliveries written. One statement, so one round trip per batch."""
         if not progress:
             return set()
         result = await self.session.execute(
@@ -133,27 +143,13 @@ class DeliveryRepository:
                 "codes": [p.result.status_code for p in progress],
                 "errors": [p.error for p in progress],
                 "delivered": [p.delivered_at for p in progress],
-            },
-        )
-        return {row[0] for row in result.all()}
-
-    async def log(self, progress: Sequence[Progress]) -> None:
-        """Append every attempt to the log of its delivery (if the delivery still exists)."""
-        if not progress:
-            return
-        await self.session.execute(
-            _LOG,
-            {
-                "ids": [p.delivery_id for p in progress],
-                "numbers": [p.attempt for p in progress],
                 "attempted": [p.attempted_at for p in progress],
-                "codes": [p.result.status_code for p in progress],
                 "latencies": [p.result.latency_ms for p in progress],
                 "outcomes": [p.outcome.value for p in progress],
                 "kinds": [p.error_kind for p in progress],
-                "errors": [p.error for p in progress],
             },
         )
+        return {row[0] for row in result.all()}
 
     async def pause(self, subscription_id: uuid.UUID) -> None:
         """Hold back a disabled subscription's pending deliveries."""

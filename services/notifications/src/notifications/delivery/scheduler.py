@@ -26,8 +26,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row
-
 from claimflow_shared.db import Database
 from claimflow_shared.errors import is_connection_error
 from notifications.delivery.dispatch import Dispatcher
@@ -101,10 +99,14 @@ class DeliveryScheduler:
         """Lease up to ``limit`` due deliveries, within each subscription's share."""
         now = self._now()
         async with self._database.session() as session:
-            repository = DeliveryRepository(session)
-            due = await repository.due(now=now, limit=limit * 2, busy=self._busy())
-            chosen = self._within_shares(due, limit)
-            return await repository.lease(chosen, now=now, until=now + self._options.lease)
+            return await DeliveryRepository(session).claim(
+                now=now,
+                until=now + self._options.lease,
+                limit=limit,
+                scan=limit * 2,
+                share=self._options.per_subscription,
+                in_flight=self._in_flight,
+            )
 
     @property
     def in_flight(self) -> int:
@@ -199,24 +201,3 @@ class DeliveryScheduler:
         decided = progress(attempted, now=self._now(), rng=self._rng, policy=self._options.policy)
         self._metrics.record(decided)
         return decided
-
-    def _busy(self) -> list[uuid.UUID]:
-        """Subscriptions that already have their share in flight here."""
-        share = self._options.per_subscription
-        return [sid for sid, count in self._in_flight.items() if count >= share]
-
-    def _within_shares(
-        self, due: Sequence[Row[uuid.UUID, uuid.UUID]], limit: int
-    ) -> list[uuid.UUID]:
-        """Pick due deliveries, oldest first, keeping each subscription within its share."""
-        share = self._options.per_subscription
-        taken: Counter[uuid.UUID] = Counter()
-        chosen = []
-        for delivery_id, subscription_id in due:
-            if self._in_flight[subscription_id] + taken[subscription_id] >= share:
-                continue
-            taken[subscription_id] += 1
-            chosen.append(delivery_id)
-            if len(chosen) == limit:
-                break
-        return chosen

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from claimflow_shared.webhooks import webhook_headers
+from notifications.delivery.client import WebhookClient
 from notifications.delivery.config import (
     DEFAULT_ATTEMPT_DEADLINE,
     DEFAULT_RESPONSE_BODY_LIMIT,
@@ -37,7 +38,7 @@ def build_client(
     *,
     resolver: Resolver = system_resolver,
     ssl_context: ssl.SSLContext | None = None,
-) -> httpx.AsyncClient:
+) -> WebhookClient:
     """Return the client for webhook attempts: checked addresses, no redirects, no proxies."""
     limits = httpx.Limits(
         max_connections=config.max_concurrency,
@@ -53,14 +54,12 @@ def build_client(
         write=config.write_timeout,
         pool=config.pool_timeout,
     )
-    return httpx.AsyncClient(
-        transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
-    )
+    return WebhookClient(transport=transport, policy=config.url_policy, timeout=timeout)
 
 
 async def send(
     *,
-    client: httpx.AsyncClient,
+    client: WebhookClient,
     url: str,
     webhook_id: str,
     timestamp: datetime,
@@ -68,22 +67,25 @@ async def send(
     secrets: Sequence[str],
     body_limit: int = DEFAULT_RESPONSE_BODY_LIMIT,
     deadline: float = DEFAULT_ATTEMPT_DEADLINE,
+    traceparent: str | None = None,
 ) -> AttemptResult:
     """POST one signed attempt of delivery ``webhook_id`` to ``url``; return what happened.
 
     ``timestamp`` is this attempt's time (signed as ``webhook-timestamp``); ``webhook_id`` stays
     the same on every attempt of one delivery. At most ``body_limit`` bytes of the response are
     kept, and the whole attempt is abandoned as a timeout after ``deadline`` seconds.
+    ``traceparent`` (W3C) tells the receiver which trace the attempt belongs to.
     """
     headers = _request_headers(
         webhook_id=webhook_id, timestamp=int(timestamp.timestamp()), body=body, secrets=secrets
     )
+    if traceparent is not None:
+        headers.append(("traceparent", traceparent))
     started = time.perf_counter()
     ends = asyncio.get_running_loop().time() + deadline
     try:
         async with asyncio.timeout_at(ends):
-            request = client.build_request("POST", url, content=body, headers=headers)
-            response = await client.send(request, stream=True, follow_redirects=False)
+            response = await client.post(url, headers=headers, content=body)
     except TimeoutError:
         reason = TimeoutError(f"the attempt deadline of {deadline:g} s passed")
         return _failure(ErrorKind.TIMEOUT, reason, started)
@@ -106,14 +108,15 @@ async def send(
 
 def _request_headers(
     *, webhook_id: str, timestamp: int, body: bytes, secrets: Sequence[str]
-) -> dict[str, str]:
+) -> list[tuple[str, str]]:
     """Return the signed request headers of one attempt."""
-    return {
-        **webhook_headers(secrets=secrets, webhook_id=webhook_id, timestamp=timestamp, body=body),
-        "content-type": "application/json",
-        "user-agent": USER_AGENT,
-        "accept-encoding": "identity",
-    }
+    signed = webhook_headers(secrets=secrets, webhook_id=webhook_id, timestamp=timestamp, body=body)
+    return [
+        *signed.items(),
+        ("content-type", "application/json"),
+        ("user-agent", USER_AGENT),
+        ("accept-encoding", "identity"),
+    ]
 
 
 async def _read_prefix(response: httpx.Response, *, limit: int, ends: float) -> tuple[bytes, bool]:

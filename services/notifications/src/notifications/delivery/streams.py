@@ -44,6 +44,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             return
         try:
             self._writer.write(buffer)
+            transport = self._writer.transport
+            if not transport.get_write_buffer_size() and not transport.is_closing():
+                return  # the kernel took all of it: nothing to wait for, no timer to set
             async with asyncio.timeout(timeout):
                 await self._writer.drain()
         except TimeoutError as error:

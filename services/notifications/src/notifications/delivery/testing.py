@@ -25,7 +25,8 @@ class Reply:
     """What the receiver answers to one request.
 
     ``hang`` answers nothing until the receiver closes; ``close`` drops the connection after
-    answering, without saying so in a header.
+    answering, without saying so in a header. ``raw`` is sent as it is instead of a response
+    made from the other fields (for framing the sender must cope with).
     """
 
     status: int = 204
@@ -33,6 +34,7 @@ class Reply:
     body: bytes = b""
     hang: bool = False
     close: bool = False
+    raw: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ async def _read_request(reader: asyncio.StreamReader) -> Received | None:
 
 def _encode(reply: Reply) -> bytes:
     """Return a reply as HTTP/1.1 bytes."""
+    if reply.raw is not None:
+        return reply.raw
     lines = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
     lines += [f"{name}: {value}" for name, value in reply.headers.items()]
     lines.append(f"content-length: {len(reply.body)}")
