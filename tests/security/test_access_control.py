@@ -46,6 +46,8 @@ ROLE_RULES: dict[tuple[str, str, str], frozenset[str]] = {
     ("prior-auth", "DELETE", "/v1/requirements/{rule_id}"): frozenset({PAYER}),
     ("prior-auth", "POST", "/v1/authorizations"): frozenset({SUBMITTER}),
     ("prior-auth", "POST", "/v1/authorizations/{authorization_id}/decisions"): frozenset({PAYER}),
+    ("prior-auth", "POST", "/v1/authorizations/{authorization_id}/extension"): frozenset({PAYER}),
+    ("prior-auth", "POST", "/v1/x12/278"): frozenset({SUBMITTER}),
     ("prior-auth", "POST", "/v1/authorizations/{authorization_id}/documents"): frozenset(
         {SUBMITTER}
     ),

@@ -50,6 +50,7 @@ BODIES: dict[tuple[str, str], Any] = {
         "code": "A1",
         "authorization_number": "AUTH-A",
     },
+    ("POST", "/v1/authorizations/{authorization_id}/extension"): {"days": 7, "reason": "A"},
     ("PATCH", "/v1/subscriptions/{subscription_id}"): {"enabled": False},
     ("POST", "/v1/subscriptions/{subscription_id}/rotate-secret"): {},
 }
