@@ -221,7 +221,12 @@ class KafkaBus:
             await consumer.stop()
 
     def _note_lag(self, consumer: AIOKafkaConsumer, group: str, batch: dict[Any, Any]) -> None:
+        assigned = consumer.assignment()
         for tp, records in batch.items():
+            if tp not in assigned:
+                # A rebalance took the partition while its batch was applied; its new owner
+                # reports the lag (asking aiokafka here raises and killed the worker).
+                continue
             highwater = consumer.highwater(tp)
             if highwater is not None and records:
                 topic = tp.topic.removeprefix(self._ns)
