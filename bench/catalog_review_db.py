@@ -59,7 +59,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pairs", type=int, default=500_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--claims", type=int, default=5_000, help="distinct claims to cycle")
-    parser.add_argument("--e2e-claims", type=int, default=2_000)
+    parser.add_argument("--e2e-claims", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20251001)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -176,7 +176,9 @@ async def worker_process(url: str, args: argparse.Namespace) -> dict[str, Any]:
     engine = await cache.engine()
     rng = random.Random(args.seed)
     pools = pools_of(engine.tables, rng)
-    events = [submitted(make_claim(pools, rng)) for _ in range(args.claims)]
+    events = [
+        submitted(make_claim(pools, rng)) for _ in range(max(args.claims, args.e2e_claims))
+    ]
     figures = review_loop(engine, events, args.seconds)
     rss_reviewed = rss_mib()
     await database.dispose()
