@@ -8,8 +8,11 @@ a second request with the same key waits for the first to commit, then replays i
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.auth import Principal
@@ -19,6 +22,7 @@ from prior_auth.authorizations.repository import AuthorizationRepository
 from prior_auth.authorizations.schemas import AuthorizationIn, AuthorizationOut
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+Answer = TypeVar("Answer", bound=BaseModel)
 
 
 def fingerprint(request_in: AuthorizationIn) -> str:
@@ -54,23 +58,46 @@ async def submit(
     default_time_zone: str,
 ) -> AuthorizationOut:
     """Receive the request, or replay the answer already given for the same key and body."""
-    if idempotency_key is None:
+
+    async def create() -> AuthorizationOut:
         return await _create(session, principal, request_in, now, default_time_zone)
+
+    return await once(
+        session=session,
+        tenant_id=principal.tenant_id,
+        key=idempotency_key,
+        digest=fingerprint(request_in),
+        produce=create,
+        answer_type=AuthorizationOut,
+    )
+
+
+async def once(
+    *,
+    session: AsyncSession,
+    tenant_id: str,
+    key: str | None,
+    digest: str,
+    produce: Callable[[], Awaitable[Answer]],
+    answer_type: type[Answer],
+) -> Answer:
+    """Run ``produce`` once per key and keep its answer; a repeat with the same digest gets
+    the kept answer, with another digest a 422, while the first is still running a 409."""
+    if key is None:
+        return await produce()
     repository = AuthorizationRepository(session)
-    digest = fingerprint(request_in)
-    tenant = principal.tenant_id
-    if await repository.claim_key(tenant_id=tenant, key=idempotency_key, request_sha256=digest):
-        answer = await _create(session, principal, request_in, now, default_time_zone)
+    if await repository.claim_key(tenant_id=tenant_id, key=key, request_sha256=digest):
+        answer = await produce()
         await repository.keep_response(
-            tenant_id=tenant, key=idempotency_key, response=answer.model_dump(mode="json")
+            tenant_id=tenant_id, key=key, response=answer.model_dump(mode="json")
         )
         return answer
-    record = await repository.idempotency_record(tenant_id=tenant, key=idempotency_key)
+    record = await repository.idempotency_record(tenant_id=tenant_id, key=key)
     if record is None or record.response is None:
-        raise Conflict(f"The request with {IDEMPOTENCY_HEADER} {idempotency_key} is in progress.")
+        raise Conflict(f"The request with {IDEMPOTENCY_HEADER} {key} is in progress.")
     if record.request_sha256 != digest:
         raise ValidationFailed(
-            f"{IDEMPOTENCY_HEADER} {idempotency_key} was used with a different request body.",
+            f"{IDEMPOTENCY_HEADER} {key} was used with a different request body.",
             field=IDEMPOTENCY_HEADER,
         )
-    return AuthorizationOut.model_validate(record.response)
+    return answer_type.model_validate(record.response)

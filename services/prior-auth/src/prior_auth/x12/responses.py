@@ -8,43 +8,22 @@
 
 from __future__ import annotations
 
-import secrets
+from fastapi.responses import Response
 
-from fastapi.responses import JSONResponse, Response
-
+from claimflow_shared.http.x12_answers import EDI, MULTIPART, x12_response
 from prior_auth.x12.schemas import X12Answer
 
-EDI = "application/edi-x12"
-MULTIPART = "multipart/mixed"
-JSON = "application/json"
-
-
-def chosen_media_type(accept: str | None) -> str:
-    """The first of our media types the client lists (JSON when it lists none or */*)."""
-    for item in (accept or "").split(","):
-        media_type = item.split(";")[0].strip().lower()
-        if media_type in (EDI, MULTIPART, JSON):
-            return media_type
-        if media_type in ("*/*", "application/*"):
-            return JSON
-    return JSON
+__all__ = ["EDI", "MULTIPART", "respond"]
 
 
 def respond(answer: X12Answer, accept: str | None) -> Response:
     """The answer in the representation the client asked for."""
-    media_type = chosen_media_type(accept)
-    if media_type == EDI:
-        return Response(answer.response278 or answer.ack999, media_type=EDI)
-    if media_type == MULTIPART:
-        boundary = f"claimflow-{secrets.token_hex(12)}"
-        parts = [("999", answer.ack999)]
-        if answer.response278 is not None:
-            parts.append(("278", answer.response278))
-        chunks = [
-            f"--{boundary}\r\nContent-Type: {EDI}\r\n"
-            f'Content-Disposition: attachment; filename="{name}.x12"\r\n\r\n{text}\r\n'
-            for name, text in parts
-        ]
-        body = "".join(chunks) + f"--{boundary}--\r\n"
-        return Response(body.encode(), media_type=f"{MULTIPART}; boundary={boundary}")
-    return JSONResponse(answer.model_dump(mode="json"))
+    parts = [("999", answer.ack999)]
+    if answer.response278 is not None:
+        parts.append(("278", answer.response278))
+    return x12_response(
+        accept,
+        document=answer.model_dump(mode="json"),
+        edi=answer.response278 or answer.ack999,
+        parts=parts,
+    )

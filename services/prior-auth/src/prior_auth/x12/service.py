@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.auth import Principal
-from claimflow_shared.errors import BadRequest, Conflict, ValidationFailed
+from claimflow_shared.errors import BadRequest, ValidationFailed
 from claimflow_shared.x12.ack999 import render_999
 from claimflow_shared.x12.p278 import (
     RejectReason,
@@ -29,8 +29,7 @@ from claimflow_shared.x12.p278.response import ReviewOutcome
 from claimflow_shared.x12.tokenizer import UnreadableInterchangeError
 from claimflow_shared.x12.writer import ControlNumbers
 from prior_auth.authorizations import service, views
-from prior_auth.authorizations.intake import IDEMPOTENCY_HEADER
-from prior_auth.authorizations.repository import AuthorizationRepository
+from prior_auth.authorizations.intake import once
 from prior_auth.authorizations.schemas import AuthorizationOut
 from prior_auth.settings import PriorAuthSettings
 from prior_auth.x12.mapping import authorization_in, invalid_fields, outcome
@@ -58,25 +57,18 @@ async def receive(
         interchange = read_interchange(body)
     except UnreadableInterchangeError as exc:
         raise BadRequest(f"Not a readable X12 interchange: {exc}.") from exc
-    if idempotency_key is None:
+
+    async def answer() -> X12Answer:
         return await _answer(session, principal, interchange, now, settings)
-    repository = AuthorizationRepository(session)
-    digest, tenant = fingerprint(body), principal.tenant_id
-    if await repository.claim_key(tenant_id=tenant, key=idempotency_key, request_sha256=digest):
-        answer = await _answer(session, principal, interchange, now, settings)
-        await repository.keep_response(
-            tenant_id=tenant, key=idempotency_key, response=answer.model_dump(mode="json")
-        )
-        return answer
-    record = await repository.idempotency_record(tenant_id=tenant, key=idempotency_key)
-    if record is None or record.response is None:
-        raise Conflict(f"The request with {IDEMPOTENCY_HEADER} {idempotency_key} is in progress.")
-    if record.request_sha256 != digest:
-        raise ValidationFailed(
-            f"{IDEMPOTENCY_HEADER} {idempotency_key} was used with a different request body.",
-            field=IDEMPOTENCY_HEADER,
-        )
-    return X12Answer.model_validate(record.response)
+
+    return await once(
+        session=session,
+        tenant_id=principal.tenant_id,
+        key=idempotency_key,
+        digest=fingerprint(body),
+        produce=answer,
+        answer_type=X12Answer,
+    )
 
 
 async def _take_in(
