@@ -155,5 +155,7 @@ def span_record(span: ReadableSpan) -> dict[str, object]:
         "span_id": format(ctx.span_id, "016x"),
         "parent_id": format(span.parent.span_id, "016x") if span.parent else None,
         "kind": span.kind.name,
+        "start_ns": span.start_time,
+        "end_ns": span.end_time,
         "attributes": {k: v for k, v in (span.attributes or {}).items()},
     }
