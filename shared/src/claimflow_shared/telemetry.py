@@ -102,10 +102,10 @@ def _otlp_configured() -> bool:
     return exporter == "otlp" or (bool(endpoint) and exporter != "none")
 
 
-def current_trace_headers() -> dict[str, str]:
-    """The W3C trace context of the current span, as header values."""
+def current_trace_headers(context: otel_context.Context | None = None) -> dict[str, str]:
+    """The W3C trace context of ``context`` (by default the current span), as header values."""
     carrier: dict[str, str] = {}
-    inject(carrier)
+    inject(carrier, context=context)
     return carrier
 
 

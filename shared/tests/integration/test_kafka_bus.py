@@ -60,6 +60,21 @@ class TestKafkaBus:
         assert sum(map(len, seen.values())) == 80
         assert all(v == sorted(v) for v in seen.values())
 
+    async def test_one_fetch_from_several_partitions_is_one_batch(
+        self, kafka_bootstrap: str
+    ) -> None:
+        bus = new_bus(kafka_bootstrap)
+        await bus.ensure_topics(["t"])
+        await bus.publish([msg(f"k{i % 6}", i) for i in range(60)])
+        batches: list[set[int]] = []
+
+        async def handle(batch: Sequence[Message]) -> None:
+            batches.append({m.partition for m in batch})
+
+        await consume_until(bus, "g", handle, lambda: bool(batches))
+        await bus.stop()
+        assert batches[0] == {0, 1, 2}  # one transaction and one commit for all three
+
     async def test_a_failed_batch_is_delivered_again_before_the_next(
         self, kafka_bootstrap: str
     ) -> None:

@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import func, select, text
 
 from claimflow_shared.bus import Message
@@ -14,9 +17,10 @@ from claimflow_shared.db import Database
 from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import ClaimStatusChanged
 from claimflow_shared.messaging import outbox
-from claimflow_shared.messaging.consumer import EventConsumer, HandlerContext
+from claimflow_shared.messaging.consumer import BatchHandler, EventConsumer, HandlerContext
 from claimflow_shared.messaging.models import InboxRecord, OutboxRecord
 from claimflow_shared.messaging.outbox import OutboxRelay
+from claimflow_shared.telemetry import current_trace_headers
 
 TRACER = TracerProvider().get_tracer("test")
 
@@ -48,12 +52,14 @@ async def effects(database: Database) -> list[str]:
         return list((await session.scalars(text("SELECT event_id FROM effects"))).all())
 
 
-def consumer(database: Database, bus: MemoryBus, handler, attempts: int = 3) -> EventConsumer:  # type: ignore[no-untyped-def]
+def consumer(
+    database: Database, bus: MemoryBus, handler, attempts: int = 3, tracer=TRACER
+) -> EventConsumer:  # type: ignore[no-untyped-def]
     return EventConsumer(
         name="test.consumer",
         database=database,
         bus=bus,
-        tracer=TRACER,
+        tracer=tracer,
         handlers={ClaimStatusChanged.type: handler},
         topics=["claims.events"],
         max_attempts=attempts,
@@ -277,6 +283,86 @@ class TestBatches:
         with pytest.raises(ConnectionRefusedError):
             await consumer(platform_db, bus, database_gone).handle_batch(batch)
         assert await bus.read_all("claims.events.dlq") == []
+
+
+class TestBatchHandlers:
+    async def test_consecutive_events_come_in_one_call_each_in_its_own_trace(
+        self, platform_db: Database
+    ) -> None:
+        spans = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(spans))
+        tracer = provider.get_tracer("test")
+        calls: list[list[str]] = []
+
+        async def apply(items: Sequence[tuple[HandlerContext, ClaimStatusChanged]]) -> None:
+            calls.append([e.claim_id for _, e in items])
+            for ctx, e in items:
+                await record_effect(ctx, e)
+                ctx.publish(event(f"answer-{e.claim_id}"))
+
+        messages, producers = [], {}
+        for i in range(4):
+            with tracer.start_as_current_span(f"produce c-{i}") as producer:
+                envelope = Envelope.wrap(event(f"c-{i}"))
+                message = as_message(envelope, offset=i)
+                headers = [
+                    *message.headers,
+                    *((k, v.encode()) for k, v in current_trace_headers().items()),
+                ]
+                messages.append(
+                    Message(
+                        topic=message.topic,
+                        key=message.key,
+                        value=message.value,
+                        headers=headers,
+                        partition=0,
+                        offset=i,
+                    )
+                )
+                producers[envelope.id] = producer.get_span_context()
+        handle = consumer(platform_db, MemoryBus(), BatchHandler(apply), tracer=tracer).handle_batch
+        await handle(messages[:1])  # c-0 applied before: a duplicate in the batch below
+        await handle([*messages, messages[2]])
+
+        assert calls == [["c-0"], ["c-1", "c-2", "c-3"]]
+        assert sorted(await effects(platform_db)) == sorted(producers)
+        consumed = {
+            s.attributes["messaging.message.id"]: s
+            for s in spans.get_finished_spans()
+            if s.kind is SpanKind.CONSUMER and not s.attributes.get("claimflow.duplicate")
+        }
+        for event_id, producer in producers.items():
+            assert consumed[event_id].parent.span_id == producer.span_id
+            assert consumed[event_id].context.trace_id == producer.trace_id
+        async with platform_db.session() as session:
+            rows = (await session.scalars(select(OutboxRecord))).all()
+        for row in rows:
+            answered = row.key.removeprefix("answer-")
+            [source] = [m for m in messages if m.key == answered.encode()]
+            source_id = dict(source.headers)["ce_id"].decode()
+            traceparent = dict(row.headers)["traceparent"]
+            assert traceparent.split("-")[1] == f"{producers[source_id].trace_id:032x}"
+            assert traceparent.split("-")[2] == f"{consumed[source_id].context.span_id:016x}"
+
+    async def test_a_failed_batch_is_applied_event_by_event(self, platform_db: Database) -> None:
+        bus = MemoryBus()
+        calls: list[list[str]] = []
+
+        async def apply(items: Sequence[tuple[HandlerContext, ClaimStatusChanged]]) -> None:
+            calls.append([e.claim_id for _, e in items])
+            for ctx, e in items:
+                await record_effect(ctx, e)
+                if e.claim_id == "c-1":
+                    raise ValueError("cannot apply c-1")
+
+        envelopes = [Envelope.wrap(event(f"c-{i}")) for i in range(3)]
+        batch = [as_message(e, offset=i) for i, e in enumerate(envelopes)]
+        await consumer(platform_db, bus, BatchHandler(apply), attempts=2).handle_batch(batch)
+        assert calls == [["c-0", "c-1", "c-2"], ["c-0"], ["c-1"], ["c-1"], ["c-2"]]
+        assert sorted(await effects(platform_db)) == sorted([envelopes[0].id, envelopes[2].id])
+        [letter] = await bus.read_all("claims.events.dlq")
+        assert letter.header("ce_id") == envelopes[1].id
 
 
 class TestNoDataInErrors:

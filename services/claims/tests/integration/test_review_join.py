@@ -8,6 +8,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+
+from claimflow_shared.bus import Message
+from claimflow_shared.bus.memory import MemoryBus
+from claimflow_shared.events import Envelope
+from claimflow_shared.events.contracts import (
+    ClaimAuthorizationCheckCompleted,
+    ClaimCodeReviewCompleted,
+)
+from claimflow_shared.events.contracts.priorauth import LineAuthorization
+from claimflow_shared.messaging.consumer import EventConsumer
+from claimflow_shared.telemetry import current_trace_headers
+from claims.review.handlers import review_handlers
 
 Claim = Callable[..., dict[str, Any]]
 
@@ -134,3 +147,89 @@ class TestResuming:
         await reviews.code(original)
         await reviews.auth(original, "not_required", "not_required")
         assert (await api.claim(original))["status"] == "voided"
+
+
+class TestOneRunOfResults:
+    """The worker joins a run of results at once; claims move exactly as one at a time."""
+
+    async def test_results_of_several_claims_in_one_batch(
+        self, api: Any, claim: Claim, database: Any, clock: Any, sql: Any
+    ) -> None:
+        tracer = TracerProvider().get_tracer("test")
+        ids = [(await api.submitted(claim(patient_ref=f"SYN-{i}")))["claim_id"] for i in range(3)]
+        a, b, c = ids
+        results = [
+            code_review(a, clock),
+            auth_check(a, clock, "pending", "not_required"),
+            auth_check(b, clock, "denied", "not_required"),
+            code_review(c, clock),
+            auth_check(a, clock, "authorized", "not_required"),
+            code_review(b, clock),
+        ]
+        traces, messages = [], []
+        for offset, result in enumerate(results):
+            with tracer.start_as_current_span("produce") as producer:
+                envelope = Envelope.wrap(result)
+                headers = [*envelope.headers()]
+                headers += [(k, v.encode()) for k, v in current_trace_headers().items()]
+            traces.append(f"{producer.get_span_context().trace_id:032x}")
+            messages.append(
+                Message(
+                    topic=result.topic,
+                    key=envelope.key.encode(),
+                    value=envelope.data,
+                    headers=headers,
+                    partition=0,
+                    offset=offset,
+                )
+            )
+        consumer = EventConsumer(
+            name="claims.review",
+            database=database,
+            bus=MemoryBus(),
+            tracer=tracer,
+            handlers=review_handlers(clock),
+            topics=["catalog.events", "priorauth.events"],
+        )
+        await consumer.handle_batch(messages)
+
+        assert [h["to_status"] for h in (await api.claim(a))["history"]] == [
+            "received",
+            "pended_auth",
+            "accepted",
+        ]
+        assert (await api.claim(b))["status"] == "rejected"
+        assert (await api.claim(c))["status"] == "received"
+        rows = await sql(
+            "SELECT key, payload, headers FROM outbox WHERE event_type = :t ORDER BY id",
+            t="claims.claim.status_changed.v1",
+        )
+        announced = [
+            (row.key, json.loads(row.payload)["to_status"], dict(row.headers)["traceparent"])
+            for row in rows
+            if json.loads(row.payload)["from_status"] is not None
+        ]
+        # each change is announced in the trace of the result that caused it
+        assert [(k, s, t.split("-")[1]) for k, s, t in announced] == [
+            (a, "pended_auth", traces[1]),
+            (a, "accepted", traces[4]),
+            (b, "rejected", traces[5]),
+        ]
+
+
+def code_review(claim_id: str, clock: Any) -> ClaimCodeReviewCompleted:
+    return ClaimCodeReviewCompleted(
+        claim_id=claim_id, tenant_id="tenant-a", findings=[], reviewed_at=clock()
+    )
+
+
+def auth_check(claim_id: str, clock: Any, *statuses: str) -> ClaimAuthorizationCheckCompleted:
+    return ClaimAuthorizationCheckCompleted(
+        claim_id=claim_id,
+        tenant_id="tenant-a",
+        lines=[
+            LineAuthorization(line=number, status=status)  # type: ignore[arg-type]
+            for number, status in enumerate(statuses, start=1)
+        ],
+        checked_at=clock(),
+    )

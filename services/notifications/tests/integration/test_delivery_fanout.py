@@ -10,8 +10,11 @@ from typing import Any
 import httpx
 from sqlalchemy import text
 
+from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import AuthorizationOverdue
 from claimflow_shared.runtime import Runtime
+
+from .conftest import message_of
 
 Rows = Callable[[], Awaitable[list[dict[str, Any]]]]
 Headers = dict[str, dict[str, str]]
@@ -43,6 +46,35 @@ class TestFanOut:
             (envelope.id, "claim-0042", "pending", "tenant-a")
         }
         assert rows[0]["payload"] == rows[1]["payload"]
+
+    async def test_a_batch_of_both_tenants_events_fans_out_each_in_its_trace(
+        self, subscribe: Any, consumer: Any, claim_event: Any, deliveries: Rows
+    ) -> None:
+        mine = await subscribe(URL, ["claims.claim.*"])
+        await subscribe(URL, ["priorauth.*"])
+        theirs = await subscribe(URL, ["*"], holder="other")
+        events = [
+            claim_event("claim-a1"),
+            claim_event("claim-b1", tenant_id="tenant-b"),
+            claim_event("claim-a2"),
+        ]
+        envelopes = [Envelope.wrap(e) for e in events]
+        parents = [f"00-{i + 1:032x}-{i + 1:016x}-01" for i in range(3)]
+        await consumer.handle_batch(
+            [
+                message_of(envelope, event, extra=[("traceparent", parent.encode())])
+                for envelope, event, parent in zip(envelopes, events, parents, strict=True)
+            ]
+        )
+        rows = await deliveries()
+        assert sorted((r["subject"], str(r["subscription_id"])) for r in rows) == [
+            ("claim-a1", mine["id"]),
+            ("claim-a2", mine["id"]),
+            ("claim-b1", theirs["id"]),
+        ]
+        for row in rows:
+            [index] = [i for i, e in enumerate(envelopes) if e.id == row["event_id"]]
+            assert row["traceparent"].split("-")[1] == parents[index].split("-")[1]
 
     async def test_an_event_delivered_twice_by_the_bus_makes_its_deliveries_once(
         self, subscribe: Any, publish: Any, claim_event: Any, deliveries: Rows, runtime: Runtime

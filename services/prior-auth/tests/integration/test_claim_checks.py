@@ -21,7 +21,7 @@ from claimflow_shared.events.contracts import (
     ClaimSubmitted,
 )
 from claimflow_shared.events.contracts.claims import SubmittedLine
-from claimflow_shared.messaging.consumer import HandlerContext
+from claimflow_shared.messaging.consumer import BatchHandler, HandlerContext
 from prior_auth.authorizations.models import AuthorizationLine
 from prior_auth.claim_checks.handlers import claim_handlers, recheck_handlers
 from prior_auth.claim_checks.models import UnitConsumption
@@ -72,6 +72,33 @@ async def deliver(database: Database, clock: Clock, event: Event) -> None:
     async with database.session() as session:
         context = HandlerContext(session, Envelope.wrap(event), trace.INVALID_SPAN)
         await handlers[event.type](context, event)
+
+
+async def deliver_run(database: Database, clock: Clock, events: list[Event]) -> None:
+    """Run the claims' events handler on a run of events in one transaction, as the consumer
+    does with a batch."""
+    handler = claim_handlers(clock)[ClaimSubmitted.type]
+    assert isinstance(handler, BatchHandler)
+    async with database.session() as session:
+        await handler.apply(
+            [(HandlerContext(session, Envelope.wrap(e), trace.INVALID_SPAN), e) for e in events]
+        )
+
+
+class _Status:
+    """Equal to a line answer with this status."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, dict) and other.get("status") == self.status
+
+    def __repr__(self) -> str:
+        return f"<{self.status} answer>"
+
+
+ANY_AUTHORIZED, ANY_MISSING = _Status("authorized"), _Status("missing")
 
 
 async def answers(database: Database, claim_id: str) -> list[dict[str, Any]]:
@@ -237,6 +264,36 @@ async def decide_and_recheck(
     later = await answers(database, waiting.claim_id)
     assert all(a["authorization_id"] == created["id"] for a in later)
     return [a["status"] for a in later]
+
+
+class TestOneRunOfEvents:
+    """The worker applies a run of claims' events in one call, exactly as one at a time."""
+
+    async def test_claims_of_one_patient_in_one_run_draw_units_in_order(
+        self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database, rule: str
+    ) -> None:
+        authorization_id = await approved(client, keys, units=1)
+        other_patient = await approved(client, keys, units=1, patient="SYNTH-OTHER")
+        first, second, third = claim(), claim(), claim()
+        elsewhere = claim(patient="SYNTH-OTHER")
+        rejected = ClaimStatusChanged(
+            claim_id=first.claim_id,
+            tenant_id="tenant-a",
+            from_status="received",
+            to_status="rejected",
+            reason="code review rejected the claim",
+            changed_at=clock(),
+        )
+        await deliver_run(database, clock, [first, second, elsewhere, rejected, third, first])
+        assert [(await answers(database, c.claim_id)) for c in (first, second, third)] == [
+            [ANY_AUTHORIZED, ANY_AUTHORIZED],  # the repeat gets the answer already given
+            [ANY_MISSING],  # the unit was gone
+            [ANY_AUTHORIZED],  # the rejection gave it back in between
+        ]
+        assert (await answers(database, elsewhere.claim_id))[0]["status"] == "authorized"
+        assert await used_units(database, authorization_id) == 1
+        assert await used_units(database, other_patient) == 1
+        assert await consumptions(database) == 2
 
 
 class TestRecheck:

@@ -40,15 +40,16 @@ class Message:
 
 
 MessageHandler = Callable[[Sequence[Message]], Awaitable[None]]
-"""Receives consecutive messages of one partition, in order."""
+"""Receives consecutive messages of one or more partitions, each partition's in order."""
 
 
 class EventBus(Protocol):
     """A log of topics with consumer groups.
 
     ``publish`` returns once every message is durably accepted. ``consume`` hands the handler
-    batches of consecutive messages of one partition, in order; when the handler returns, the
-    offset moves past the batch; when it raises, the same batch comes again (at-least-once).
+    batches of consecutive messages of one or more partitions, each partition's in order; when
+    the handler returns, the offsets move past the batch; when it raises, the same batch comes
+    again (at-least-once).
     """
 
     async def start(self) -> None: ...

@@ -46,11 +46,32 @@ class HandlerContext:
     span: trace.Span
 
     def publish(self, event: Event) -> Envelope:
-        """Publish through the outbox, atomically with the handler's effect."""
-        return outbox.publish(self.session, event)
+        """Publish through the outbox, atomically with the handler's effect, in the trace of
+        the event being handled."""
+        return outbox.publish(self.session, event, context=trace.set_span_in_context(self.span))
 
 
-Handler = Callable[[HandlerContext, Any], Awaitable[None]]
+EventHandler = Callable[[HandlerContext, Any], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class BatchHandler:
+    """A handler that takes consecutive events at once, to do set-based work: one locked read
+    of every row the events touch, one flush for all their writes.
+
+    ``apply`` gets ``(context, event)`` pairs in delivery order (each partition's events in
+    their order), all in one transaction, and only first deliveries. It must give the same
+    result as applying them one at a time, which is what happens after a batch fails.
+    """
+
+    apply: Callable[[Sequence[tuple[HandlerContext, Any]]], Awaitable[None]]
+
+    async def __call__(self, ctx: HandlerContext, event: Any) -> None:
+        """Handle one event (a run of one)."""
+        await self.apply([(ctx, event)])
+
+
+Handler = EventHandler | BatchHandler
 
 
 class EventConsumer:
@@ -129,11 +150,16 @@ class EventConsumer:
                     consumer=self.name,
                     events=[(envelope.id, envelope.type) for _, envelope, _ in items],
                 )
-                for message, envelope, handler in items:
-                    with self._span(message, envelope) as span:
-                        first = envelope.id in fresh
-                        fresh.discard(envelope.id)  # a repeat inside the batch is a duplicate
-                        await self._run_handler(session, envelope, handler, span, first=first)
+                for run in _runs(items):
+                    handler = run[0][2]
+                    if isinstance(handler, BatchHandler):
+                        await self._run_batch(session, handler, run, fresh)
+                        continue
+                    for message, envelope, _ in run:
+                        with self._span(message, envelope) as span:
+                            first = envelope.id in fresh
+                            fresh.discard(envelope.id)  # a repeat inside the batch is a duplicate
+                            await self._run_handler(session, envelope, handler, span, first=first)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -150,6 +176,38 @@ class EventConsumer:
             return
         for _, envelope, _ in items:
             self._count("consumed", envelope.type)
+
+    async def _run_batch(
+        self,
+        session: AsyncSession,
+        handler: BatchHandler,
+        run: list[tuple[Message, Envelope, Handler]],
+        fresh: set[str],
+    ) -> None:
+        """Apply a run of events with one call: each keeps its own span, child of its
+        producer's; the call itself runs in a batch span linked to all of them."""
+        spans = [self._start_span(message, envelope) for message, envelope, _ in run]
+        try:
+            work = []
+            for span, (_, envelope, _) in zip(spans, run, strict=True):
+                if envelope.id in fresh:
+                    fresh.discard(envelope.id)
+                    work.append((HandlerContext(session, envelope, span), envelope.event()))
+                else:
+                    span.set_attribute("claimflow.duplicate", True)
+            with self._tracer.start_as_current_span(
+                f"process batch {run[0][0].topic}",
+                links=[trace.Link(span.get_span_context()) for span in spans],
+                attributes={"messaging.batch.message_count": len(run)},
+            ):
+                if work:
+                    await handler.apply(work)
+            if self.before_commit is not None:
+                for _, envelope, _ in run:
+                    await self.before_commit(envelope)
+        finally:
+            for span in spans:
+                span.end()
 
     async def _run_handler(
         self,
@@ -175,8 +233,13 @@ class EventConsumer:
             await self.before_commit(envelope)
 
     def _span(self, message: Message, envelope: Envelope) -> Any:
+        """The event's CONSUMER span, current inside the block."""
+        return trace.use_span(self._start_span(message, envelope), end_on_exit=True)
+
+    def _start_span(self, message: Message, envelope: Envelope) -> trace.Span:
+        """The event's CONSUMER span, a child of its producer's, started but not current."""
         parent = context_from_headers({k: v.decode("latin-1") for k, v in message.headers})
-        return self._tracer.start_as_current_span(
+        return self._tracer.start_span(
             f"process {message.topic}",
             context=parent,
             kind=SpanKind.CONSUMER,
@@ -249,6 +312,20 @@ class EventConsumer:
         headers = [(k, v) for k, v in message.headers if k not in DLQ_HEADERS]
         headers += [(k, v.encode()) for k, v in extra.items()]
         await self._bus.publish([message.to(dlq_topic(message.topic), headers=headers)])
+
+
+def _runs(
+    items: list[tuple[Message, Envelope, Handler]],
+) -> list[list[tuple[Message, Envelope, Handler]]]:
+    """Items cut where the handler changes: a batch handler gets every consecutive event it
+    handles at once, and no event is applied before one delivered ahead of it."""
+    runs: list[list[tuple[Message, Envelope, Handler]]] = []
+    for item in items:
+        if runs and runs[-1][0][2] is item[2]:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 def _span_attributes(message: Message, envelope: Envelope, group: str) -> dict[str, Any]:

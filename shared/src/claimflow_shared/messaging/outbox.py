@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
@@ -24,8 +25,15 @@ from claimflow_shared.telemetry import context_from_headers, current_trace_heade
 log = logging.getLogger(__name__)
 
 
-def publish(session: AsyncSession, event: Event, *, event_id: str | None = None) -> Envelope:
-    """Add ``event`` to the outbox in the caller's transaction (never commits)."""
+def publish(
+    session: AsyncSession,
+    event: Event,
+    *,
+    event_id: str | None = None,
+    context: otel_context.Context | None = None,
+) -> Envelope:
+    """Add ``event`` to the outbox in the caller's transaction (never commits), in the trace of
+    ``context`` (by default the current one)."""
     envelope = Envelope.wrap(event, event_id=event_id)
     session.add(
         OutboxRecord(
@@ -34,7 +42,7 @@ def publish(session: AsyncSession, event: Event, *, event_id: str | None = None)
             topic=event.topic,
             key=envelope.key,
             headers=[[k, v.decode()] for k, v in envelope.headers()]
-            + [[k, v] for k, v in current_trace_headers().items()],
+            + [[k, v] for k, v in current_trace_headers(context).items()],
             payload=envelope.data,
         )
     )

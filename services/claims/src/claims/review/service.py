@@ -1,10 +1,19 @@
-"""Joining the asynchronous review results, in whatever order they arrive, into a status."""
+"""Joining the asynchronous review results, in whatever order they arrive, into a status.
+
+Results are joined set by set: every claim a run of results names is locked in one statement
+(in id order, so concurrent workers queue instead of deadlocking), their overrides read in one
+more, and every status change written with one flush. Within the set the results are applied
+in delivery order, so a claim moves exactly as it would have one result at a time.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from opentelemetry import context as otel_context
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.events.contracts import (
@@ -15,24 +24,45 @@ from claims.records.models import Claim
 from claims.records.repository import ClaimRepository
 from claims.review.decision import decide
 from claims.status.machine import AWAITING_REVIEW, ClaimStatus, can_move
-from claims.status.transitions import move
+from claims.status.transitions import Change, change_of, record, settle
 
 SYSTEM = "system:review"
+
+ReviewResult = ClaimCodeReviewCompleted | ClaimAuthorizationCheckCompleted
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """One review result to join, with the trace its status change belongs to."""
+
+    result: ReviewResult
+    trace_context: otel_context.Context | None = None
+
+
+async def record_results(
+    *, session: AsyncSession, arrivals: Sequence[Arrival], now: datetime
+) -> None:
+    """Join review results into their claims and move each claim where they put it."""
+    repository = ClaimRepository(session)
+    claims = await repository.lock_many({uuid.UUID(a.result.claim_id) for a in arrivals})
+    overrides = await repository.overrides_of(claims.keys())
+    changes: list[Change] = []
+    for arrival in arrivals:
+        claim = claims.get(uuid.UUID(arrival.result.claim_id))
+        if claim is None or not _keep(claim, arrival.result, now):
+            continue
+        change = _redecided(claim, overrides[claim.id], now=now, actor=SYSTEM)
+        if change is not None:
+            changes.append(change.traced(arrival.trace_context))
+    if changes:
+        await record(session, changes, at=now)
 
 
 async def record_code_review(
     *, session: AsyncSession, event: ClaimCodeReviewCompleted, now: datetime
 ) -> None:
     """Keep code-catalog's findings (once) and decide if the authorization check is in too."""
-    claim = await ClaimRepository(session).lock(uuid.UUID(event.claim_id))
-    if claim is None or claim.code_review is not None:
-        return
-    claim.code_review = {
-        "outcome": event.outcome,
-        "findings": [f.model_dump(mode="json") for f in event.findings],
-    }
-    claim.updated_at = now
-    await redecide(session=session, claim=claim, now=now)
+    await record_results(session=session, arrivals=[Arrival(event)], now=now)
 
 
 async def record_auth_check(
@@ -42,37 +72,55 @@ async def record_auth_check(
 
     A later answer for a claim pended for authorization (the payer approved) decides again.
     """
-    claim = await ClaimRepository(session).lock(uuid.UUID(event.claim_id))
-    if claim is None or ClaimStatus(claim.status) not in AWAITING_REVIEW:
-        return
-    claim.auth_check = {
-        "outcome": event.outcome,
-        "lines": [line.model_dump(mode="json") for line in event.lines],
-    }
+    await record_results(session=session, arrivals=[Arrival(event)], now=now)
+
+
+def _keep(claim: Claim, result: ReviewResult, now: datetime) -> bool:
+    """Keep a result on its locked claim; False when the claim no longer takes it."""
+    if isinstance(result, ClaimCodeReviewCompleted):
+        if claim.code_review is not None:
+            return False
+        claim.code_review = {
+            "outcome": result.outcome,
+            "findings": [f.model_dump(mode="json") for f in result.findings],
+        }
+    else:
+        if ClaimStatus(claim.status) not in AWAITING_REVIEW:
+            return False
+        claim.auth_check = {
+            "outcome": result.outcome,
+            "lines": [line.model_dump(mode="json") for line in result.lines],
+        }
     claim.updated_at = now
-    await redecide(session=session, claim=claim, now=now)
+    return True
+
+
+def _redecided(
+    claim: Claim, overrides: list[tuple[str, int | None]], *, now: datetime, actor: str
+) -> Change | None:
+    """Move a locked claim where both results and the overrides put it (in memory); return
+    the change to record, or None when it stays."""
+    current = ClaimStatus(claim.status)
+    if claim.code_review is None or claim.auth_check is None:
+        return None
+    decision = decide(
+        code_review=claim.code_review, auth_check=claim.auth_check, overrides=overrides
+    )
+    if decision.status == current or not can_move(current, decision.status):
+        return None
+    change = change_of(
+        claim, decision.status, reason=decision.reason, actor=actor, findings=decision.rules
+    )
+    settle(claim, decision.status, at=now)
+    return change
 
 
 async def redecide(
     *, session: AsyncSession, claim: Claim, now: datetime, actor: str = SYSTEM
 ) -> ClaimStatus:
     """Move a locked claim where both results and the overrides put it; return its status."""
-    current = ClaimStatus(claim.status)
-    if claim.code_review is None or claim.auth_check is None:
-        return current
     overrides = await ClaimRepository(session).overrides(claim.id)
-    decision = decide(
-        code_review=claim.code_review, auth_check=claim.auth_check, overrides=overrides
-    )
-    if decision.status == current or not can_move(current, decision.status):
-        return current
-    await move(
-        session,
-        claim,
-        decision.status,
-        reason=decision.reason,
-        actor=actor,
-        at=now,
-        findings=decision.rules,
-    )
-    return decision.status
+    change = _redecided(claim, overrides, now=now, actor=actor)
+    if change is not None:
+        await record(session, [change], at=now)
+    return ClaimStatus(claim.status)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from opentelemetry import context as otel_context
@@ -32,6 +32,10 @@ class Change:
     related_claim_id: str | None = None
     # The trace the announcement joins when it is not the current one (group commit).
     trace_context: otel_context.Context | None = field(default=None, compare=False)
+
+    def traced(self, context: otel_context.Context | None) -> Change:
+        """The same change, announced in the trace of ``context``."""
+        return replace(self, trace_context=context)
 
 
 async def record(session: AsyncSession, changes: Sequence[Change], *, at: datetime) -> None:
@@ -61,6 +65,36 @@ async def record(session: AsyncSession, changes: Sequence[Change], *, at: dateti
     )
 
 
+def change_of(
+    claim: Claim,
+    target: ClaimStatus,
+    *,
+    reason: str,
+    actor: str,
+    findings: Sequence[str] = (),
+    related_claim_id: str | None = None,
+) -> Change:
+    """The change that moves a loaded claim from where it is to ``target``."""
+    return Change(
+        claim_id=claim.id,
+        tenant_id=claim.tenant_id,
+        from_status=ClaimStatus(claim.status),
+        to_status=target,
+        reason=reason,
+        actor=actor,
+        findings=tuple(findings),
+        related_claim_id=related_claim_id,
+    )
+
+
+def settle(claim: Claim, target: ClaimStatus, *, at: datetime) -> None:
+    """Put a loaded claim in ``target``: a claim out of the ops queue is nobody's any more."""
+    claim.status = target
+    claim.updated_at = at
+    if target not in (ClaimStatus.PENDED_AUTH, ClaimStatus.PENDED_REVIEW):
+        claim.assigned_to, claim.assigned_at = None, None
+
+
 async def move(
     session: AsyncSession,
     claim: Claim,
@@ -73,21 +107,16 @@ async def move(
     related_claim_id: str | None = None,
 ) -> None:
     """Move one loaded (row-locked) claim to ``target`` and record why."""
-    change = Change(
-        claim_id=claim.id,
-        tenant_id=claim.tenant_id,
-        from_status=ClaimStatus(claim.status),
-        to_status=target,
+    change = change_of(
+        claim,
+        target,
         reason=reason,
         actor=actor,
-        findings=tuple(findings),
+        findings=findings,
         related_claim_id=related_claim_id,
     )
     await record(session, [change], at=at)
-    claim.status = target
-    claim.updated_at = at
-    if target not in (ClaimStatus.PENDED_AUTH, ClaimStatus.PENDED_REVIEW):
-        claim.assigned_to, claim.assigned_at = None, None
+    settle(claim, target, at=at)
 
 
 def _event(change: Change, at: datetime) -> ClaimStatusChanged:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +19,15 @@ from notifications.delivery.repository import DeliveryRepository
 from notifications.subscriptions import service as subscriptions
 
 
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """An event to deliver to the subscriptions that want it, in the trace it goes with."""
+
+    envelope: Envelope
+    event: Event
+    traceparent: str | None
+
+
 async def fan_out(
     *,
     session: AsyncSession,
@@ -26,16 +37,34 @@ async def fan_out(
     now: datetime,
 ) -> int:
     """Add one delivery of ``event`` per enabled subscription of its tenant that wants it."""
-    tenant_id = getattr(event, "tenant_id", None)
-    if not isinstance(tenant_id, str):
-        return 0
-    wanting = await subscriptions.wanting(session=session, tenant_id=tenant_id)
-    targets = [sid for sid, patterns in wanting if matches_any(patterns, envelope.type)]
-    if not targets:
-        return 0
-    body = webhook_body(envelope, event)
-    await DeliveryRepository(session).add_many(
-        [
+    [created] = await fan_out_many(
+        session=session, announcements=[Announcement(envelope, event, traceparent)], now=now
+    )
+    return created
+
+
+async def fan_out_many(
+    *, session: AsyncSession, announcements: Sequence[Announcement], now: datetime
+) -> list[int]:
+    """Fan out several events: one read of their tenants' subscriptions, one insert of every
+    delivery; return how many deliveries each event got."""
+    tenants = [_tenant_of(a.event) for a in announcements]
+    wanting = await subscriptions.wanting_of(
+        session=session, tenant_ids={t for t in tenants if t is not None}
+    )
+    rows, created = [], []
+    for announcement, tenant_id in zip(announcements, tenants, strict=True):
+        envelope = announcement.envelope
+        targets = [
+            sid
+            for sid, patterns in wanting.get(tenant_id or "", ())
+            if matches_any(patterns, envelope.type)
+        ]
+        created.append(len(targets))
+        if not targets:
+            continue
+        body = webhook_body(envelope, announcement.event)
+        rows += [
             {
                 "id": uuid.uuid4(),
                 "tenant_id": tenant_id,
@@ -44,7 +73,7 @@ async def fan_out(
                 "event_type": envelope.type,
                 "subject": envelope.subject,
                 "payload": body,
-                "traceparent": traceparent,
+                "traceparent": announcement.traceparent,
                 "status": DeliveryStatus.PENDING.value,
                 "attempts": 0,
                 "retry_base": 0,
@@ -52,8 +81,14 @@ async def fan_out(
             }
             for subscription_id in targets
         ]
-    )
-    return len(targets)
+    await DeliveryRepository(session).add_many(rows)
+    return created
+
+
+def _tenant_of(event: Event) -> str | None:
+    """The tenant an event belongs to (None for one that names none)."""
+    tenant_id = getattr(event, "tenant_id", None)
+    return tenant_id if isinstance(tenant_id, str) else None
 
 
 async def get(

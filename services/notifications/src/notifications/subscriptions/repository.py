@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,11 +85,16 @@ class SubscriptionRepository:
         await self.session.delete(subscription)
         await self.session.flush()
 
-    async def wanting(self, tenant_id: str) -> Sequence[Row[uuid.UUID, list[str]]]:
-        """The id and patterns of each enabled subscription of ``tenant_id``."""
+    async def wanting_of(
+        self, tenant_ids: Iterable[str]
+    ) -> Sequence[Row[str, uuid.UUID, list[str]]]:
+        """The tenant, id and patterns of each enabled subscription of several tenants."""
+        ids = sorted(set(tenant_ids))
+        if not ids:
+            return []
         result = await self.session.execute(
-            select(Subscription.id, Subscription.event_types).where(
-                Subscription.tenant_id == tenant_id, Subscription.enabled.is_(True)
+            select(Subscription.tenant_id, Subscription.id, Subscription.event_types).where(
+                Subscription.tenant_id.in_(ids), Subscription.enabled.is_(True)
             )
         )
         return result.all()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.auth import Principal
@@ -136,9 +135,17 @@ async def rotate_secret(
     return subscription, secret
 
 
-async def wanting(*, session: AsyncSession, tenant_id: str) -> Sequence[Row[uuid.UUID, list[str]]]:
-    """The id and event-type patterns of each enabled subscription of ``tenant_id``."""
-    return await SubscriptionRepository(session).wanting(tenant_id)
+async def wanting_of(
+    *, session: AsyncSession, tenant_ids: Iterable[str]
+) -> dict[str, list[tuple[uuid.UUID, list[str]]]]:
+    """The id and event-type patterns of each enabled subscription of several tenants, by
+    tenant (a tenant without any is left out)."""
+    found: dict[str, list[tuple[uuid.UUID, list[str]]]] = {}
+    for tenant_id, subscription_id, patterns in await SubscriptionRepository(session).wanting_of(
+        tenant_ids
+    ):
+        found.setdefault(tenant_id, []).append((subscription_id, patterns))
+    return found
 
 
 async def disable_failing(

@@ -4,15 +4,16 @@ claims waiting on an authorization when the payer decides it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from claimflow_shared.events.contracts import (
     AuthorizationStatusChanged,
     ClaimStatusChanged,
     ClaimSubmitted,
 )
-from claimflow_shared.messaging.consumer import Handler, HandlerContext
+from claimflow_shared.messaging.consumer import BatchHandler, Handler, HandlerContext
 from prior_auth.authorizations.repository import AuthorizationRepository
 from prior_auth.authorizations.status import Action
 from prior_auth.claim_checks import service
@@ -21,26 +22,45 @@ REJECTED = "rejected"
 
 
 def claim_handlers(clock: Callable[[], datetime]) -> dict[str, Handler]:
-    """The handlers of claims' events, reading time from the clock."""
+    """One handler of claims' events, a run of them at a time, reading time from the clock:
+    answer submitted claims per line, give back the units of claims the claims service
+    rejected."""
 
-    async def on_claim_submitted(ctx: HandlerContext, event: ClaimSubmitted) -> None:
-        """Answer, per line, whether an authorization is required and covers it."""
-        ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
-        ctx.publish(await service.check_submitted(session=ctx.session, event=event, now=clock()))
+    async def on_claims_events(items: Sequence[tuple[HandlerContext, Any]]) -> None:
+        """Check runs of submitted claims together; a rejection in between is applied in its
+        place, so a later claim of the patient can draw the units it gave back."""
+        submitted: list[tuple[HandlerContext, ClaimSubmitted]] = []
+        for ctx, event in items:
+            if isinstance(event, ClaimSubmitted):
+                ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
+                submitted.append((ctx, event))
+            elif event.to_status == REJECTED:
+                ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
+                await _check(submitted, clock)
+                submitted = []
+                await service.release(
+                    session=ctx.session,
+                    claim_id=event.claim_id,
+                    reason="claim_rejected",
+                    now=clock(),
+                )
+        await _check(submitted, clock)
 
-    async def on_claim_status_changed(ctx: HandlerContext, event: ClaimStatusChanged) -> None:
-        """Give back the units of a claim the claims service rejected."""
-        if event.to_status != REJECTED:
-            return
-        ctx.span.set_attribute("claimflow.claim_id", event.claim_id)
-        await service.release(
-            session=ctx.session, claim_id=event.claim_id, reason="claim_rejected", now=clock()
-        )
+    handler = BatchHandler(on_claims_events)
+    return {ClaimSubmitted.type: handler, ClaimStatusChanged.type: handler}
 
-    return {
-        ClaimSubmitted.type: on_claim_submitted,
-        ClaimStatusChanged.type: on_claim_status_changed,
-    }
+
+async def _check(
+    submitted: Sequence[tuple[HandlerContext, ClaimSubmitted]], clock: Callable[[], datetime]
+) -> None:
+    """Answer submitted claims, each answer in its claim's trace."""
+    if not submitted:
+        return
+    answers = await service.check_many(
+        session=submitted[0][0].session, events=[event for _, event in submitted], now=clock()
+    )
+    for (ctx, _), answer in zip(submitted, answers, strict=True):
+        ctx.publish(answer)
 
 
 def recheck_handlers(clock: Callable[[], datetime]) -> dict[str, Handler]:

@@ -30,6 +30,14 @@ class ClaimCheckRepository:
             ClaimCheck, claim_id, with_for_update=lock, populate_existing=lock
         )
 
+    async def get_many(self, claim_ids: Iterable[str]) -> dict[str, ClaimCheck]:
+        """The checks of several claims, by claim id (claims never checked are left out)."""
+        ids = sorted(set(claim_ids))
+        if not ids:
+            return {}
+        rows = await self.session.scalars(select(ClaimCheck).where(ClaimCheck.claim_id.in_(ids)))
+        return {row.claim_id: row for row in rows.all()}
+
     async def pending(self, *, tenant_id: str, payer_id: str, patient_ref: str) -> list[ClaimCheck]:
         """Unreleased checks of the patient's claims at the payer still waiting, locked."""
         query = (
@@ -47,22 +55,28 @@ class ClaimCheckRepository:
         )
         return list((await self.session.scalars(query)).all())
 
-    async def candidate_lines(
-        self, *, tenant_id: str, payer_id: str, patient_ref: str, codes: Iterable[str]
+    async def candidate_lines_of(
+        self, wanted: Iterable[tuple[str, str, str, str]]
     ) -> list[tuple[Authorization, AuthorizationLine]]:
-        """The patient's authorization lines for these codes, line rows locked in key order.
+        """The authorization lines of several (tenant, payer, patient, code), in one query: a
+        superset, callers keep each claim's own.
 
-        Every writer of ``used_units`` locks lines in (authorization id, line number) order,
-        so two claims drawing on the same lines queue instead of deadlocking.
+        Line rows are locked in key order: every writer of ``used_units`` locks lines in
+        (authorization id, line number) order, so two claims drawing on the same lines queue
+        instead of deadlocking.
         """
+        keys = sorted(set(wanted))
+        if not keys:
+            return []
+        patients = sorted({(tenant, payer, patient) for tenant, payer, patient, _ in keys})
         query = (
             select(Authorization, AuthorizationLine)
             .join(AuthorizationLine, AuthorizationLine.authorization_id == Authorization.id)
             .where(
-                Authorization.tenant_id == tenant_id,
-                Authorization.payer_id == payer_id,
-                Authorization.patient_ref == patient_ref,
-                AuthorizationLine.code.in_(sorted(set(codes))),
+                tuple_(
+                    Authorization.tenant_id, Authorization.payer_id, Authorization.patient_ref
+                ).in_(patients),
+                AuthorizationLine.code.in_(sorted({code for *_, code in keys})),
             )
             .order_by(AuthorizationLine.authorization_id, AuthorizationLine.line_number)
             .with_for_update(of=AuthorizationLine)

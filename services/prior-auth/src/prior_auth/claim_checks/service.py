@@ -31,8 +31,8 @@ from prior_auth.claim_checks.decide import (
 )
 from prior_auth.claim_checks.models import ClaimCheck, UnitConsumption
 from prior_auth.claim_checks.repository import ClaimCheckRepository, LineKey
-from prior_auth.requirements.matching import requirements_for
-from prior_auth.requirements.service import rules_for
+from prior_auth.requirements.matching import RequirementRule, requirements_for
+from prior_auth.requirements.service import rules_for, rules_of
 
 VOID = "8"
 REPLACEMENT = "7"
@@ -120,19 +120,40 @@ async def _evaluate(
 ) -> None:
     """Answer every line of the claim, drawing the units of authorized lines under row locks."""
     repository = ClaimCheckRepository(session)
-    lines = [_claim_line(data, check.place_of_service) for data in check.lines]
-    locked = await repository.candidate_lines(
-        tenant_id=check.tenant_id,
-        payer_id=check.payer_id,
-        patient_ref=check.patient_ref,
-        codes=[line.code for line in lines],
+    locked = await repository.candidate_lines_of(
+        (check.tenant_id, check.payer_id, check.patient_ref, str(line["code"]))
+        for line in check.lines
     )
-    rows: dict[LineKey, AuthorizationLine] = {
-        (line.authorization_id, line.line_number): line for _, line in locked
-    }
     if give_back_first:
+        rows = {(line.authorization_id, line.line_number): line for _, line in locked}
         await _give_back(session, check.claim_id, rows, now=now)
     rules = await rules_for(session=session, payer_id=check.payer_id)
+    _answer_lines(repository, check, locked, rules, now=now)
+
+
+def _answer_lines(
+    repository: ClaimCheckRepository,
+    check: ClaimCheck,
+    locked: Sequence[tuple[Authorization, AuthorizationLine]],
+    rules: Sequence[RequirementRule],
+    *,
+    now: datetime,
+) -> None:
+    """Answer every line of the claim from its patient's locked authorization lines (which
+    may hold more patients' and codes' lines: only the claim's own are weighed)."""
+    lines = [_claim_line(data, check.place_of_service) for data in check.lines]
+    codes = {line.code for line in lines}
+    mine = [
+        (authorization, line)
+        for authorization, line in locked
+        if authorization.patient_ref == check.patient_ref
+        and authorization.payer_id == check.payer_id
+        and authorization.tenant_id == check.tenant_id
+        and line.code in codes
+    ]
+    rows: dict[LineKey, AuthorizationLine] = {
+        (line.authorization_id, line.line_number): line for _, line in mine
+    }
     checks = check_claim(
         patient_ref=check.patient_ref,
         payer_id=check.payer_id,
@@ -140,13 +161,13 @@ async def _evaluate(
         requirements=requirements_for(
             rules=rules, payer_id=check.payer_id, plan_id=None, lines=lines
         ),
-        candidates=[_candidate(authorization, line) for authorization, line in locked],
+        candidates=[_candidate(authorization, line) for authorization, line in mine],
     )
     for line_check in checks:
         if line_check.outcome is CheckOutcome.AUTHORIZED:
             _consume(repository, check.claim_id, line_check, rows, now=now)
-    codes = {line.line_number: line.code for line in lines}
-    check.result = [_answer(line_check, codes[line_check.line_number]) for line_check in checks]
+    by_number = {line.line_number: line.code for line in lines}
+    check.result = [_answer(line_check, by_number[line_check.line_number]) for line_check in checks]
     check.outcome = completed(check).outcome
     check.checked_at = now
 
@@ -226,13 +247,60 @@ async def check_submitted(
     *, session: AsyncSession, event: ClaimSubmitted, now: datetime
 ) -> ClaimAuthorizationCheckCompleted:
     """Check a submitted claim once; a repeat of the claim gets the answer already given."""
+    [answer] = await check_many(session=session, events=[event], now=now)
+    return answer
+
+
+async def check_many(
+    *, session: AsyncSession, events: Sequence[ClaimSubmitted], now: datetime
+) -> list[ClaimAuthorizationCheckCompleted]:
+    """Check submitted claims in delivery order, each once; return one answer per event.
+
+    Set by set: the claims' earlier checks, their payers' rules and every authorization line
+    their patients hold for their codes (locked in key order) are read once for the set, and
+    the checks written with one flush. Units drawn by one claim are gone for the next one of the
+    same patient, exactly as one claim at a time.
+    """
     repository = ClaimCheckRepository(session)
-    existing = await repository.get(event.claim_id)
-    if existing is not None:
-        return completed(existing)
+    checks = await repository.get_many({event.claim_id for event in events})
+    rules = await rules_of(session=session, payer_ids={event.payer_id for event in events})
+    locked = await repository.candidate_lines_of(
+        [
+            (event.tenant_id, event.payer_id, event.patient_ref, line.code)
+            for event in events
+            if event.frequency != VOID
+            for line in event.lines
+        ]
+    )
+    answers = []
+    for event in events:
+        check = checks.get(event.claim_id)
+        if check is None:
+            check = await _first_check(repository, event, rules, locked, now=now)
+            checks[event.claim_id] = check
+        answers.append(completed(check))
+    await session.flush()
+    return answers
+
+
+async def _first_check(
+    repository: ClaimCheckRepository,
+    event: ClaimSubmitted,
+    rules: dict[str, list[RequirementRule]],
+    locked: Sequence[tuple[Authorization, AuthorizationLine]],
+    *,
+    now: datetime,
+) -> ClaimCheck:
+    """A claim's check, answered and staged: a void or replacement first gives back what the
+    claim it names holds."""
     if event.frequency in (VOID, REPLACEMENT) and event.original_claim_id:
         reason = "voided" if event.frequency == VOID else "replaced"
-        await release(session=session, claim_id=event.original_claim_id, reason=reason, now=now)
+        await release(
+            session=repository.session,
+            claim_id=event.original_claim_id,
+            reason=reason,
+            now=now,
+        )
     check = ClaimCheck(
         claim_id=event.claim_id,
         tenant_id=event.tenant_id,
@@ -246,10 +314,9 @@ async def check_submitted(
         _voided(event, check)
         check.released_at, check.release_reason = now, "void"
     else:
-        await _evaluate(session, check, now=now, give_back_first=False)
+        _answer_lines(repository, check, locked, rules[event.payer_id], now=now)
     repository.add(check)
-    await session.flush()
-    return completed(check)
+    return check
 
 
 async def recheck_pending(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +28,16 @@ class RequirementRepository:
         """Every rule of a payer, oldest first."""
         rows = await self.session.scalars(
             select(Requirement).where(Requirement.payer_id == payer_id).order_by(Requirement.id)
+        )
+        return list(rows.all())
+
+    async def for_payers(self, payer_ids: Iterable[str]) -> list[Requirement]:
+        """Every rule of several payers, oldest first."""
+        ids = sorted(set(payer_ids))
+        if not ids:
+            return []
+        rows = await self.session.scalars(
+            select(Requirement).where(Requirement.payer_id.in_(ids)).order_by(Requirement.id)
         )
         return list(rows.all())
 

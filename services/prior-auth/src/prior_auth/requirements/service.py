@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.auth import Principal
@@ -43,6 +45,16 @@ def as_rule(row: Requirement) -> RequirementRule:
 async def rules_for(*, session: AsyncSession, payer_id: str) -> list[RequirementRule]:
     """Every rule of the payer, ready for matching."""
     return [as_rule(row) for row in await RequirementRepository(session).for_payer(payer_id)]
+
+
+async def rules_of(
+    *, session: AsyncSession, payer_ids: Iterable[str]
+) -> dict[str, list[RequirementRule]]:
+    """Every rule of each payer (none for a payer without rules), in one query."""
+    found: dict[str, list[RequirementRule]] = {payer_id: [] for payer_id in payer_ids}
+    for row in await RequirementRepository(session).for_payers(found):
+        found[row.payer_id].append(as_rule(row))
+    return found
 
 
 def _fill(row: Requirement, rule_in: RequirementIn) -> None:
