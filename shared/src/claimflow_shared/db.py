@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -84,19 +86,54 @@ class Database:
         await self.engine.dispose()
 
 
+IDLE_PING_SECONDS = 1.0
+"""A pooled connection idle this long is pinged before it is handed out."""
+
+
 def connect(url: str, *, pool_size: int = 10, **engine_options: Any) -> Database:
     """Build the engine and session factory for ``url`` (PostgreSQL via asyncpg)."""
     engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         hide_parameters=True,
         pool_timeout=10,
         connect_args={"timeout": 5, "command_timeout": 60},
         **engine_options,
     )
+    _ping_idle_connections(engine)
     return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+
+
+def _ping_idle_connections(engine: AsyncEngine) -> None:
+    """Ping a pooled connection before use only when it sat idle (ADR 19).
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout, and asyncpg's ping is three round
+    trips (BEGIN, an empty statement, ROLLBACK): most of a short request's database time. A
+    connection in steady use is known alive; one idle for a while may have been cut by a
+    restart or a proxy, and a dead one found here is replaced before anyone sees it. A
+    connection that dies between two busy uses fails that one statement, which reports the
+    database unavailable (503, or the event back to the bus) and makes the pool drop every
+    connection opened before it.
+    """
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "connect")
+    def _opened(_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkin")
+    def _returned(_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _handed_out(connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("idle_since", 0.0) < IDLE_PING_SECONDS:
+            return
+        try:
+            connection.ping()
+        except Exception as exc:
+            raise DisconnectionError("a pooled connection was dead") from exc
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
