@@ -54,7 +54,7 @@ async def remember(database: Database, event_id: str, processed: datetime) -> No
 async def write_outbox(database: Database, published: datetime | None, created: datetime) -> str:
     async with database.session() as session:
         envelope = outbox.publish(session, status_event())
-        await session.flush()
+    async with database.session() as session:
         await session.execute(
             update(OutboxRecord)
             .where(OutboxRecord.event_id == envelope.id)

@@ -96,6 +96,33 @@ class TestOutbox:
                 raise RuntimeError("the change failed")
         assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 0
 
+    async def test_a_rolled_back_savepoint_drops_only_what_it_published(
+        self, platform_db: Database
+    ) -> None:
+        bus = MemoryBus(partitions=1)
+        async with platform_db.session() as session:
+            outbox.publish(session, event("before"))
+            with pytest.raises(RuntimeError):
+                async with session.begin_nested():
+                    outbox.publish(session, event("inside-failed"))
+                    raise RuntimeError("the nested change failed")
+            async with session.begin_nested():
+                outbox.publish(session, event("inside-kept"))
+            outbox.publish(session, event("after"))
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 3
+        published = await bus.read_all("claims.events")
+        assert [m.key for m in published] == [b"before", b"inside-kept", b"after"]
+
+    async def test_a_published_event_is_written_only_by_the_commit(
+        self, platform_db: Database
+    ) -> None:
+        async with platform_db.session() as session:
+            outbox.publish(session, event())
+            await session.flush()
+            assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 0
+        async with platform_db.session() as session:
+            assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 1
+
     async def test_concurrent_relays_never_publish_a_row_twice(self, platform_db: Database) -> None:
         bus = MemoryBus(partitions=3)
         async with platform_db.session() as session:

@@ -6,8 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import orjson
-
 from claimflow_shared.events.base import REGISTRY, Event
 
 Headers = list[tuple[str, bytes]]
@@ -41,7 +39,7 @@ class Envelope:
             time=datetime.now(UTC),
             key=event.key,
             subject=event.key,
-            data=orjson.dumps(event.model_dump(mode="json")),
+            data=event.__pydantic_serializer__.to_json(event),
         )
 
     def headers(self) -> Headers:
@@ -91,6 +89,6 @@ class Envelope:
         except Exception as exc:
             raise MalformedEvent(str(exc)) from exc
         try:
-            return contract.model_validate(orjson.loads(self.data))
-        except (orjson.JSONDecodeError, ValueError) as exc:
+            return contract.model_validate_json(self.data)
+        except ValueError as exc:
             raise MalformedEvent(f"{self.type}: {exc}") from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -174,8 +175,8 @@ class EventConsumer:
             for item in items:
                 await self._handle_one(*item)
             return
-        for _, envelope, _ in items:
-            self._count("consumed", envelope.type)
+        for event_type, count in Counter(envelope.type for _, envelope, _ in items).items():
+            self._count("consumed", event_type, count)
 
     async def _run_batch(
         self,
@@ -287,10 +288,10 @@ class EventConsumer:
                 )
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
-    def _count(self, what: str, event_type: str) -> None:
+    def _count(self, what: str, event_type: str, count: int = 1) -> None:
         if self._metrics is not None:
             counter = self._metrics.consumed if what == "consumed" else self._metrics.failed
-            counter.add(1, {"event_type": event_type, "consumer_group": self.name})
+            counter.add(count, {"event_type": event_type, "consumer_group": self.name})
 
     async def _dead_letter(self, message: Message, exc: BaseException, *, attempts: int) -> None:
         """Park the message on ``<topic>.dlq`` with the error in its headers."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,12 +33,23 @@ async def first_deliveries(
         return set()
     unique = dict(events)
     result = await session.execute(
-        insert(InboxRecord)
-        .values([{"consumer": consumer, "event_id": i, "event_type": t} for i, t in unique.items()])
-        .on_conflict_do_nothing()
-        .returning(InboxRecord.event_id)
+        _FIRST_DELIVERIES,
+        {"consumer": consumer, "ids": list(unique), "types": list(unique.values())},
     )
     return set(result.scalars())
+
+
+_FIRST_DELIVERIES = text(
+    """
+    INSERT INTO inbox (consumer, event_id, event_type)
+    SELECT :consumer, e.id, e.type
+    FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[])) AS e(id, type)
+    ON CONFLICT DO NOTHING
+    RETURNING event_id
+    """
+)
+"""One statement however many events a batch holds (a VALUES list would be a new statement,
+compiled and prepared again, for every batch size)."""
 
 
 async def prune(session: AsyncSession, *, older_than: timedelta) -> int:

