@@ -52,7 +52,7 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = 4
     consumer_backoff_seconds: float = 0.2
     outbox_batch_size: int = 500
-    outbox_poll_seconds: float = 0.05
+    outbox_poll_seconds: float = 0.5
     inbox_retention_days: float = Field(default=7.0, gt=0)
     outbox_keep_hours: float = Field(default=1.0, gt=0)
     housekeeping_seconds: float = Field(default=3600.0, gt=0)

@@ -123,6 +123,24 @@ class TestOutbox:
         async with platform_db.session() as session:
             assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 1
 
+    async def test_a_commit_wakes_the_relay_long_before_its_next_poll(
+        self, platform_db: Database
+    ) -> None:
+        bus = MemoryBus(partitions=1)
+        relay = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, poll_interval=60)
+        running = asyncio.create_task(relay.run())
+        try:
+            await asyncio.wait_for(relay.commit_signal.listening.wait(), 10)
+            await asyncio.sleep(0.3)  # the catch-up look at connecting is over: idle for 60 s
+            async with platform_db.session() as session:
+                outbox.publish(session, event("woken"))
+            async with asyncio.timeout(5):
+                while not await bus.read_all("claims.events"):
+                    await asyncio.sleep(0.02)
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+
     async def test_concurrent_relays_never_publish_a_row_twice(self, platform_db: Database) -> None:
         bus = MemoryBus(partitions=3)
         async with platform_db.session() as session:

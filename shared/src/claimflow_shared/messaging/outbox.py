@@ -21,6 +21,7 @@ from claimflow_shared.db import Database
 from claimflow_shared.events import Envelope, Event
 from claimflow_shared.messaging import outbox_staging
 from claimflow_shared.messaging.models import OutboxRecord
+from claimflow_shared.messaging.outbox_wake import CommitSignal
 from claimflow_shared.observability.metrics import PlatformMetrics
 from claimflow_shared.telemetry import context_from_headers, current_trace_headers
 
@@ -89,7 +90,7 @@ class OutboxRelay:
         bus: EventBus,
         tracer: trace.Tracer,
         batch_size: int = 500,
-        poll_interval: float = 0.05,
+        poll_interval: float = 0.5,
         keep_published: timedelta | None = None,
         metrics: PlatformMetrics | None = None,
     ) -> None:
@@ -102,6 +103,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._metrics = metrics
         self.before_commit: Callable[[int], Awaitable[None]] | None = None
+        self.commit_signal = CommitSignal(database.engine.url, self.wake)
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
@@ -196,7 +198,16 @@ class OutboxRelay:
         return len(rows)
 
     async def run(self) -> None:
-        """Relay until cancelled; back off while the bus or database is unreachable."""
+        """Relay until cancelled, woken by commits that wrote outbox rows (polling as well);
+        back off while the bus or database is unreachable."""
+        listener = asyncio.create_task(self.commit_signal.run(), name="outbox-commit-signal")
+        try:
+            await self._relay_forever()
+        finally:
+            listener.cancel()
+            await asyncio.gather(listener, return_exceptions=True)
+
+    async def _relay_forever(self) -> None:
         failures = 0
         while True:
             try:
@@ -208,14 +219,14 @@ class OutboxRelay:
                 failures += 1
                 delay = min(0.2 * 2**failures, 10.0)
                 log.warning("outbox relay failed (%s); retrying in %.1fs", exc, delay)
-                await asyncio.sleep(delay)
+                await self._idle(delay)  # a commit signal (the database is back) ends it early
                 continue
             if moved < self._batch_size:
-                await self._idle()
+                await self._idle(self._poll_interval)
 
-    async def _idle(self) -> None:
+    async def _idle(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            await asyncio.wait_for(self._wake.wait(), seconds)
         self._wake.clear()
 
 

@@ -4,7 +4,8 @@ Adding an ORM object per event cost about 85 µs (instrumented attributes, unit 
 identity map); one ``INSERT … SELECT FROM unnest(…)`` of every staged row costs about 20 µs an
 event. The rows stay in the transaction that published them:
 
-- they are written by a ``before_commit`` hook, whatever commits the session;
+- they are written by a ``before_commit`` hook, whatever commits the session, and the same
+  statement notifies the relays listening (delivered only if the transaction commits);
 - a rollback drops them; a rolled-back savepoint drops those staged since it began, as it
   would have dropped ORM objects added inside it.
 """
@@ -17,6 +18,8 @@ import orjson
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
+from claimflow_shared.messaging.outbox_wake import CHANNEL
+
 STAGED = "claimflow.outbox.staged"
 MARKS = "claimflow.outbox.savepoints"
 
@@ -24,14 +27,19 @@ Row = tuple[str, str, str, str, str, bytes]
 """event id, event type, topic, key, headers (JSON text), payload."""
 
 _INSERT = text(
-    """
-    INSERT INTO outbox (event_id, event_type, topic, key, headers, payload)
-    SELECT * FROM unnest(
-        CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:topics AS text[]),
-        CAST(:keys AS text[]), CAST(:headers AS jsonb[]), CAST(:payloads AS bytea[])
+    f"""
+    WITH written AS (
+        INSERT INTO outbox (event_id, event_type, topic, key, headers, payload)
+        SELECT * FROM unnest(
+            CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:topics AS text[]),
+            CAST(:keys AS text[]), CAST(:headers AS jsonb[]), CAST(:payloads AS bytea[])
+        )
+        RETURNING 1
     )
+    SELECT pg_notify('{CHANNEL}', count(*)::text) FROM written
     """
 )
+"""Writes the rows and tells listening relays, once the transaction commits (``outbox_wake``)."""
 
 
 def stage(session: Session, *, event_id: str, event_type: str, topic: str, key: str,
