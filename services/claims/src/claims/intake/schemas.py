@@ -67,7 +67,11 @@ class ServiceLineIn(BaseModel):
     service_date: date
     service_date_to: date | None = None
     diagnosis_pointers: list[Annotated[int, Field(ge=1, le=12)]] = Field(
-        default=[1], min_length=1, max_length=4
+        # a factory: pydantic deep-copies a non-empty list default for every line
+        default_factory=lambda: [1],
+        json_schema_extra={"default": [1]},
+        min_length=1,
+        max_length=4,
     )
     rendering_npi: Npi | None = None
     prior_auth_number: Reference | None = None
