@@ -74,6 +74,18 @@ async def deliver(database: Database, clock: Clock, event: Event) -> None:
         await handlers[event.type](context, event)
 
 
+def rejection(submitted: ClaimSubmitted, clock: Clock) -> ClaimStatusChanged:
+    """The claims service's rejection of a submitted claim."""
+    return ClaimStatusChanged(
+        claim_id=submitted.claim_id,
+        tenant_id="tenant-a",
+        from_status="received",
+        to_status="rejected",
+        reason="code review rejected the claim",
+        changed_at=clock(),
+    )
+
+
 async def deliver_run(database: Database, clock: Clock, events: list[Event]) -> None:
     """Run the claims' events handler on a run of events in one transaction, as the consumer
     does with a batch."""
@@ -215,14 +227,7 @@ class TestUnits:
         authorization_id = await approved(client, keys, units=1)
         rejected = claim()
         await deliver(database, clock, rejected)
-        change = ClaimStatusChanged(
-            claim_id=rejected.claim_id,
-            tenant_id="tenant-a",
-            from_status="received",
-            to_status="rejected",
-            reason="code review rejected the claim",
-            changed_at=clock(),
-        )
+        change = rejection(rejected, clock)
         await deliver(database, clock, change)
         await deliver(database, clock, change)
         assert await used_units(database, authorization_id) == 0
@@ -276,14 +281,7 @@ class TestOneRunOfEvents:
         other_patient = await approved(client, keys, units=1, patient="SYNTH-OTHER")
         first, second, third = claim(), claim(), claim()
         elsewhere = claim(patient="SYNTH-OTHER")
-        rejected = ClaimStatusChanged(
-            claim_id=first.claim_id,
-            tenant_id="tenant-a",
-            from_status="received",
-            to_status="rejected",
-            reason="code review rejected the claim",
-            changed_at=clock(),
-        )
+        rejected = rejection(first, clock)
         await deliver_run(database, clock, [first, second, elsewhere, rejected, third, first])
         assert [(await answers(database, c.claim_id)) for c in (first, second, third)] == [
             [ANY_AUTHORIZED, ANY_AUTHORIZED],  # the repeat gets the answer already given
