@@ -32,13 +32,6 @@ from claimflow_shared.settings import database_url_for
 from claimflow_shared.testing.databases import drop_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
-WORKER_MODULES = {
-    "claims": "claims.worker",
-    "code-catalog": "code_catalog.worker",
-    "prior-auth": "prior_auth.worker",
-    "notifications": "notifications.worker",
-}
-
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
@@ -111,11 +104,12 @@ class System:
         self.processes.append(Process(name, popen, probe))
 
     def start_worker(self, service: str, index: int = 0) -> None:
-        """Start one worker process of ``service``."""
+        """Start one worker process of ``service``, as deployments do (``claimflow worker``,
+        on uvloop)."""
         port = free_port()
         self._spawn(
             f"{service}-worker-{index}",
-            [sys.executable, "-m", WORKER_MODULES[service]],
+            [sys.executable, "-m", "claimflow.cli", "worker", service],
             self.env(service, METRICS_PORT=str(port)),
             f"http://127.0.0.1:{port}",
         )
