@@ -54,7 +54,8 @@ class Database:
         async with self.sessionmaker() as session:
             try:
                 yield session
-                await session.commit()
+                if session.in_transaction():  # nothing to commit when it was never used
+                    await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
@@ -153,6 +154,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_database(request: Request) -> Database:
+    """The app's database, for an endpoint that opens a session only on some paths."""
+    database: Database = request.app.state.runtime.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:

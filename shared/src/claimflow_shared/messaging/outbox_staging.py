@@ -44,7 +44,10 @@ _INSERT = text(
 
 def stage(session: Session, *, event_id: str, event_type: str, topic: str, key: str,
           headers: list[list[str]], payload: bytes) -> None:  # fmt: skip
-    """Stage one row to be written when ``session`` commits."""
+    """Stage one row to be written when ``session`` commits (opening its transaction, as
+    adding an ORM object does, so that the commit comes)."""
+    if not session.in_transaction():
+        session.begin()
     session.info.setdefault(STAGED, []).append(
         (event_id, event_type, topic, key, orjson.dumps(headers).decode(), payload)
     )

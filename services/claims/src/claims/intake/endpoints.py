@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Header, status
 from fastapi.responses import Response
 
 from claimflow_shared.auth import CurrentPrincipal, Role, require_roles
-from claimflow_shared.db import SessionDep
+from claimflow_shared.db import DatabaseDep, SessionDep
 from claimflow_shared.errors import (
     Conflict,
     PayloadTooLarge,
@@ -47,7 +47,7 @@ batch_router = APIRouter(prefix="/v1/claims", tags=["intake"], route_class=Batch
 )
 async def submit_claim(
     claim_in: ClaimIn,
-    session: SessionDep,
+    database: DatabaseDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     group: GroupCommitDep,
@@ -63,24 +63,26 @@ async def submit_claim(
         result = await group.submit(principal, draft_of(claim_in))
         return _response(idempotency.Answer.of(202, accepted(result).model_dump(mode="json")))
 
-    async def produce() -> idempotency.Answer:
-        [result] = await submit(
-            session=session,
-            principal=principal,
-            drafts=[draft_of(claim_in)],
-            now=settings.clock(),
-            default_filing_days=settings.timely_filing_days,
-        )
-        return idempotency.Answer.of(202, accepted(result).model_dump(mode="json"))
+    async with database.session() as session:
 
-    answer = await idempotency.once(
-        session=session,
-        tenant_id=principal.tenant_id,
-        key=idempotency_key,
-        endpoint="POST /v1/claims",
-        digest=idempotency.request_digest(claim_in.model_dump(mode="json")),
-        produce=produce,
-    )
+        async def produce() -> idempotency.Answer:
+            [result] = await submit(
+                session=session,
+                principal=principal,
+                drafts=[draft_of(claim_in)],
+                now=settings.clock(),
+                default_filing_days=settings.timely_filing_days,
+            )
+            return idempotency.Answer.of(202, accepted(result).model_dump(mode="json"))
+
+        answer = await idempotency.once(
+            session=session,
+            tenant_id=principal.tenant_id,
+            key=idempotency_key,
+            endpoint="POST /v1/claims",
+            digest=idempotency.request_digest(claim_in.model_dump(mode="json")),
+            produce=produce,
+        )
     return _response(answer)
 
 
