@@ -26,6 +26,9 @@ from claimflow_shared.telemetry import context_from_headers
 
 log = logging.getLogger(__name__)
 
+TRACE_HEADERS = frozenset({"traceparent", "tracestate", "baggage"})
+"""The headers that carry trace context (the rest are the CloudEvent's)."""
+
 DLQ_HEADERS = (
     "dlq-error",
     "dlq-error-type",
@@ -239,7 +242,9 @@ class EventConsumer:
 
     def _start_span(self, message: Message, envelope: Envelope) -> trace.Span:
         """The event's CONSUMER span, a child of its producer's, started but not current."""
-        parent = context_from_headers({k: v.decode("latin-1") for k, v in message.headers})
+        parent = context_from_headers(
+            {k: v.decode("latin-1") for k, v in message.headers if k in TRACE_HEADERS}
+        )
         return self._tracer.start_span(
             f"process {message.topic}",
             context=parent,
