@@ -45,6 +45,7 @@ unit: install
 
 lint: install
 	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
 
 typecheck: install
 	$(UV) run --frozen mypy -p claimflow_shared -p claimflow -p claims -p code_catalog -p prior_auth -p notifications

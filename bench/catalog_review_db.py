@@ -176,9 +176,7 @@ async def worker_process(url: str, args: argparse.Namespace) -> dict[str, Any]:
     engine = await cache.engine()
     rng = random.Random(args.seed)
     pools = pools_of(engine.tables, rng)
-    events = [
-        submitted(make_claim(pools, rng)) for _ in range(max(args.claims, args.e2e_claims))
-    ]
+    events = [submitted(make_claim(pools, rng)) for _ in range(max(args.claims, args.e2e_claims))]
     figures = review_loop(engine, events, args.seconds)
     rss_reviewed = rss_mib()
     await database.dispose()

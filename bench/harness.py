@@ -33,6 +33,7 @@ from claimflow_shared.testing.databases import drop_database
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
+
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as probe:

@@ -102,9 +102,7 @@ async def start_embedded(service_urls: dict[str, str]) -> AsyncIterator[Embedded
             name: d.settings_type(database_url=service_urls[name], bus="memory", **fields)
             for name, d in definitions().items()
         }
-        embedded = EmbeddedSystem(
-            settings, bus=bus or MemoryBus(), span_exporters=span_exporters
-        )
+        embedded = EmbeddedSystem(settings, bus=bus or MemoryBus(), span_exporters=span_exporters)
         running.append((embedded, asyncio.create_task(embedded.run_workers())))
         return embedded
 

@@ -22,13 +22,15 @@ SENT = datetime(2024, 3, 2, 14, 5)
 class FaultyHandler(CountingHandler):
     """Reports one element error on the CLM segment of every set."""
 
+    segment_id = "CLM"
+
     def segments(self, batch: list[list[str]], start: int, position: int) -> tuple[int, int]:
         """Count segments, reporting CLM05-3 as an invalid code."""
         index, last = super().segments(batch, start, position)
         element = ElementError(5, ElementCode.INVALID_CODE, "1325", 3, None, "9")
         self.context.report(
             SegmentError(
-                "CLM",
+                self.segment_id,
                 4,
                 "2300",
                 SegmentCode.ELEMENT_ERRORS,
@@ -40,9 +42,16 @@ class FaultyHandler(CountingHandler):
         return index, last
 
 
-def verdict(data: bytes, faulty: bool = False) -> InterchangeAck:
+@dataclass
+class FaultyNameHandler(FaultyHandler):
+    """Reports the same element error, on a patient's NM1 segment."""
+
+    segment_id = "NM1"
+
+
+def verdict(data: bytes, faulty: bool = False, handler: type = FaultyHandler) -> InterchangeAck:
     """Read data with a counting (or faulty) handler."""
-    kind = TransactionType("HC", "837", "005010X222", FaultyHandler) if faulty else counting_type()
+    kind = TransactionType("HC", "837", "005010X222", handler) if faulty else counting_type()
     reader = InterchangeReader([kind])
     reader.feed(data)
     reader.close()
@@ -104,6 +113,12 @@ class TestErrorsInThe999:
         assert by_tag(segments, "IK4") == [["IK4", "5:3", "1325", "7", "9"]]
         assert by_tag(segments, "IK5") == [["IK5", "E", "I5"]]
         assert by_tag(segments, "AK9") == [["AK9", "E", "1", "1", "1"]]
+
+    def test_a_bad_value_in_a_segment_naming_a_person_is_not_copied(self) -> None:
+        ack = verdict(envelope([[BODY]]), faulty=True, handler=FaultyNameHandler)
+        segments = segments_of(render_999(ack, ControlNumbers(1, 1), sent_at=SENT))
+        assert by_tag(segments, "IK3")[0][1] == "NM1"
+        assert by_tag(segments, "IK4") == [["IK4", "5:3", "1325", "7"]]
 
     def test_rejected_set_lists_its_syntax_codes(self) -> None:
         data = envelope([[BODY, BODY]]).replace(b"SE*5*1002", b"SE*6*1002")

@@ -37,6 +37,7 @@ async def test_concurrent_posts_share_transactions_and_keep_their_own_answers(
         "each claim's events carry its own request's trace"
     )
 
+
 async def test_a_duplicate_inside_one_group_is_still_rejected(api: Any, claim: Claim) -> None:
     first, second = await asyncio.gather(api.submit(claim()), api.submit(claim()))
     statuses = sorted([first.json()["status"], second.json()["status"]])

@@ -48,8 +48,12 @@ CPT_ROWS = [
 ]
 ORDER_ROWS = [
     ("E11", False, "Type 2 diabetes mellitus", "Type 2 diabetes mellitus"),
-    ("E119", True, "Type 2 diabetes mellitus without complications",
-     "Type 2 diabetes mellitus without complications"),
+    (
+        "E119",
+        True,
+        "Type 2 diabetes mellitus without complications",
+        "Type 2 diabetes mellitus without complications",
+    ),
     ("I10", True, "Essential (primary) hypertension", "Essential (primary) hypertension"),
     ("S525", False, "Fracture of lower end of radius", "Fracture of lower end of radius"),
 ]
@@ -112,8 +116,9 @@ def catalog_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def tables(data_dir: Path, catalog_files: dict[str, Path]) -> CatalogTables:
     """Review tables from real HCPCS and POS codes and the small files."""
     builder = TableBuilder()
-    builder.add_hcpcs(parse_hcpcs_csv(data_dir / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"),
-                      RELEASES["hcpcs"])
+    builder.add_hcpcs(
+        parse_hcpcs_csv(data_dir / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"), RELEASES["hcpcs"]
+    )
     builder.add_cpt(parse_cpt_csv(catalog_files["cpt"]), RELEASES["cpt"])
     builder.add_pos(parse_pos_csv(data_dir / "pos" / "place_of_service.csv"), RELEASES["pos"])
     icd = list(parse_icd10cm_order_file(catalog_files["icd"]))

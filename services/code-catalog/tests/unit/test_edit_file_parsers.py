@@ -37,10 +37,18 @@ class TestPtp:
             ],
         )
         assert list(parse_ptp_file(path)) == [
-            PtpEditRecord("10001", "10002", True, date(1996, 1, 1), None, 0,
-                          "Mutually exclusive procedures"),
-            PtpEditRecord("G0101", "J1100", False, date(2024, 4, 1), date(2025, 1, 1), 1,
-                          "Standards of practice"),
+            PtpEditRecord(
+                "10001", "10002", True, date(1996, 1, 1), None, 0, "Mutually exclusive procedures"
+            ),
+            PtpEditRecord(
+                "G0101",
+                "J1100",
+                False,
+                date(2024, 4, 1),
+                date(2025, 1, 1),
+                1,
+                "Standards of practice",
+            ),
         ]
 
     @pytest.mark.parametrize(
@@ -101,13 +109,29 @@ class TestMue:
 class TestAddOn:
     EXPECTED = [
         AddOnEditRecord("20001", "10001", 1, date(2013, 4, 1), None, None, None, ""),
-        AddOnEditRecord("20002", None, 2, date(2020, 1, 1), date(2025, 7, 1), None,
-                        date(2024, 12, 31), "Contractor defined primary codes"),
+        AddOnEditRecord(
+            "20002",
+            None,
+            2,
+            date(2020, 1, 1),
+            date(2025, 7, 1),
+            None,
+            date(2024, 12, 31),
+            "Contractor defined primary codes",
+        ),
     ]
     ROWS = [
         GOOD_AOC,
-        ("20002", "*", "CCCCC", julian(date(2024, 12, 31)), "2", "20200101",
-         julian(date(2025, 7, 1)), "Contractor defined primary codes"),
+        (
+            "20002",
+            "*",
+            "CCCCC",
+            julian(date(2024, 12, 31)),
+            "2",
+            "20200101",
+            julian(date(2025, 7, 1)),
+            "Contractor defined primary codes",
+        ),
     ]
 
     def test_reads_julian_dates_and_contractor_primaries(self, tmp_path: Path) -> None:

@@ -62,8 +62,14 @@ class TestProcedureCodes:
 class TestDiagnosisCodes:
     @pytest.mark.parametrize(
         ("typed", "stored"),
-        [("E11.9", "E119"), ("e119", "E119"), ("I10", "I10"), ("S52.521A", "S52521A"),
-         ("QA0.0101", "QA00101"), ("Z3A.00", "Z3A00")],
+        [
+            ("E11.9", "E119"),
+            ("e119", "E119"),
+            ("I10", "I10"),
+            ("S52.521A", "S52521A"),
+            ("QA0.0101", "QA00101"),
+            ("Z3A.00", "Z3A00"),
+        ],
     )
     def test_stores_without_the_dot(self, typed: str, stored: str) -> None:
         assert normalize_icd10cm(typed) == stored

@@ -90,16 +90,26 @@ class TestOrderFile:
             tmp_path / "icd10cm_order_2026.txt",
             [
                 ("A00", False, "Cholera", "Cholera"),
-                ("A000", True, "Cholera due to Vibrio cholerae 01, biovar cholerae",
-                 "Cholera due to Vibrio cholerae 01, biovar cholerae"),
-                ("S52521A", True, "Torus fx lower end of right radius, init",
-                 "Torus fracture of lower end of right radius, initial encounter for closed "
-                 "fracture"),
+                (
+                    "A000",
+                    True,
+                    "Cholera due to Vibrio cholerae 01, biovar cholerae",
+                    "Cholera due to Vibrio cholerae 01, biovar cholerae",
+                ),
+                (
+                    "S52521A",
+                    True,
+                    "Torus fx lower end of right radius, init",
+                    "Torus fracture of lower end of right radius, initial encounter for closed "
+                    "fracture",
+                ),
             ],
         )
         records = list(parse_icd10cm_order_file(path))
         assert [(r.code, r.billable) for r in records] == [
-            ("A00", False), ("A000", True), ("S52521A", True)
+            ("A00", False),
+            ("A000", True),
+            ("S52521A", True),
         ]
         assert records[2].short_description == "Torus fx lower end of right radius, init"
         assert records[2].description.endswith("initial encounter for closed fracture")

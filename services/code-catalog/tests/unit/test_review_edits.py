@@ -128,7 +128,8 @@ class TestMue:
         )
         findings = [f for f in engine.review(claim(*lines)) if f.rule is RuleId.MUE_DOS]
         assert [(f.line, f.appealable, f.severity) for f in findings] == [
-            (1, True, Severity.REJECT), (3, True, Severity.REJECT)
+            (1, True, Severity.REJECT),
+            (3, True, Severity.REJECT),
         ]
 
     def test_date_edits_do_not_sum_across_dates(self, engine: ReviewEngine) -> None:
@@ -183,8 +184,9 @@ class TestAddOnCodes:
 
     def test_deleted_edit_stops_applying(self, engine: ReviewEngine) -> None:
         def review_on(day: date) -> list[int]:
-            return _edits(engine.review(claim(service_line(1, "20004", day=day))),
-                          RuleId.ADDON_NO_PRIMARY)
+            return _edits(
+                engine.review(claim(service_line(1, "20004", day=day))), RuleId.ADDON_NO_PRIMARY
+            )
 
         assert review_on(date(2025, 6, 30)) == [1]
         assert review_on(date(2025, 7, 1)) == []

@@ -89,7 +89,9 @@ class TestPlaceOfService:
             )
         )
         assert _rules(findings) == [
-            (1, RuleId.POS_INVALID), (2, RuleId.POS_INVALID), (3, RuleId.POS_INVALID)
+            (1, RuleId.POS_INVALID),
+            (2, RuleId.POS_INVALID),
+            (3, RuleId.POS_INVALID),
         ]
         assert "30 is not a known code" in findings[0].message
         assert "two digits" in findings[1].message

@@ -3,7 +3,8 @@
 One 999 transaction set answers each inbound functional group (AK1 ... AK9); each inbound
 transaction set gets an AK2 loop whose IK3/IK4 pairs locate every syntax error (segment id,
 position counted from ST = 1, loop id; element, component, data element number, code and a copy
-of the bad value), a CTX naming the claim (CLM01) when the error lies inside one, and an IK5.
+of the bad value, except in segments that identify a person), a CTX naming the claim (CLM01)
+when the error lies inside one, and an IK5.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ FUNCTIONAL_ID = "FA"
 SET_ID = "999"
 CONVENTION = "005010X231A1"
 BUSINESS_UNIT = "CLM01"
+PERSON_SEGMENTS = frozenset({"NM1", "N2", "N3", "N4", "DMG", "REF", "PER"})
+"""Segments that carry a person's name, address, birth date or identifiers: an error in them
+is located and coded, but its value is not copied into IK404 (the 999 may be stored and read
+by more hands than the claim; the submitter has the file)."""
 
 
 def render_999(ack: InterchangeAck, control: ControlNumbers, *, sent_at: datetime) -> str:
@@ -96,9 +101,8 @@ def _write_segment_errors(writer: InterchangeWriter, errors: list[SegmentError])
             str(element.component or ""),
             str(element.repetition or ""),
         )
-        writer.segment(
-            "IK4", position, element.reference or "", element.code.value, element.bad_value or ""
-        )
+        copy = "" if first.segment_id in PERSON_SEGMENTS else element.bad_value or ""
+        writer.segment("IK4", position, element.reference or "", element.code.value, copy)
 
 
 def _set_codes(ack: TransactionSetAck) -> tuple[SetCode, ...]:

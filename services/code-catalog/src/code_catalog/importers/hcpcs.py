@@ -155,9 +155,7 @@ def _fixed_width_cells(rows: Iterable[NumberedRow]) -> Iterator[tuple[int, dict[
         yield line, cells
 
 
-def parse_hcpcs_fixed_width(
-    source: TextSource, encoding: str = "latin-1"
-) -> Iterator[HcpcsRecord]:
+def parse_hcpcs_fixed_width(source: TextSource, encoding: str = "latin-1") -> Iterator[HcpcsRecord]:
     """Stream the records of the HCPCS 320-byte fixed-width text file."""
     with open_text(source, encoding) as stream:
         lines = ((number, [text.rstrip("\r\n")]) for number, text in enumerate(stream, 1))

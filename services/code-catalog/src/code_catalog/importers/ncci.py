@@ -57,9 +57,7 @@ def _record(cells: list[str], line: int, codes: _Codes) -> PtpEditRecord:
         prior_to_1996=prior == "*",
         effective_date=fields.yyyymmdd(effective, line=line, field=FIELD_NAMES[3]),
         deletion_date=(
-            None
-            if deletion == "*"
-            else fields.yyyymmdd(deletion, line=line, field=FIELD_NAMES[4])
+            None if deletion == "*" else fields.yyyymmdd(deletion, line=line, field=FIELD_NAMES[4])
         ),
         modifier_indicator=fields.choice(modifier, "019", line=line, field=FIELD_NAMES[5]),
         rationale=cells[6].strip() if len(cells) > 6 else "",

@@ -106,8 +106,12 @@ def _addon_edits(edits: tuple[AddOnEdit, ...], day: int) -> dict[int, set[str | 
 def _dates_elsewhere(line: ReviewLine, codes: set[str], days: dict[int, list[ReviewLine]]) -> str:
     """The other dates of service on which any of the codes is billed, for a message."""
     dates = sorted(
-        {str(other.service_date) for group in days.values() for other in group
-         if other.code in codes and other.day != line.day}
+        {
+            str(other.service_date)
+            for group in days.values()
+            for other in group
+            if other.code in codes and other.day != line.day
+        }
     )
     return f"; a listed primary is billed on {', '.join(dates)}" if dates else ""
 
@@ -171,4 +175,3 @@ def check_addons(
             finding = _addon_finding(line, in_force, days, tables)
             if finding is not None:
                 out.append(finding)
-

@@ -119,7 +119,8 @@ def _wrap(text: str, width: int) -> list[str]:
     rest = text
     while len(rest) > width:
         cut = next(
-            i for i in range(width, 0, -1)
+            i
+            for i in range(width, 0, -1)
             if rest[i] == " " and rest[i - 1] != " " and rest[i + 1 : i + 2] != " "
         )
         chunks.append(rest[:cut])

@@ -21,6 +21,4 @@ class Request278Reader(TypedInterchangeReader[Event278]):
 
     def __init__(self, *, max_segment_bytes: int = 100_000) -> None:
         """Set the longest segment accepted."""
-        super().__init__(
-            InterchangeReader([request_278()], max_segment_bytes=max_segment_bytes)
-        )
+        super().__init__(InterchangeReader([request_278()], max_segment_bytes=max_segment_bytes))
