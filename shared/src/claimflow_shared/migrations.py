@@ -99,6 +99,16 @@ def create_platform_tables() -> None:
     )
 
 
+def index_inbox_age() -> None:
+    """Index the inbox by processing time, so the hourly prune reads only what it deletes."""
+    op.create_index("ix_inbox_processed_at", "inbox", ["processed_at"])
+
+
+def drop_inbox_age_index() -> None:
+    """Undo ``index_inbox_age``."""
+    op.drop_index("ix_inbox_processed_at", table_name="inbox")
+
+
 def drop_platform_tables() -> None:
     """Undo ``create_platform_tables``."""
     for table in ("api_keys", "inbox", "outbox"):

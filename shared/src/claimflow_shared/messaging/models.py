@@ -34,6 +34,7 @@ class InboxRecord(PlatformBase):
     """An event a consumer has applied; written in the same transaction as the effect."""
 
     __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_processed_at", "processed_at"),)
 
     consumer: Mapped[str] = mapped_column(String(100), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
