@@ -45,13 +45,16 @@ async def record_results(
     """Join review results into their claims and move each claim where they put it."""
     repository = ClaimRepository(session)
     claims = await repository.lock_many({uuid.UUID(a.result.claim_id) for a in arrivals})
-    overrides = await repository.overrides_of(claims.keys())
+    # Ops override warnings of pended_review claims only; a claim still received has none.
+    overrides = await repository.overrides_of(
+        claim_id for claim_id, claim in claims.items() if claim.status != ClaimStatus.RECEIVED
+    )
     changes: list[Change] = []
     for arrival in arrivals:
         claim = claims.get(uuid.UUID(arrival.result.claim_id))
         if claim is None or not _keep(claim, arrival.result, now):
             continue
-        change = _redecided(claim, overrides[claim.id], now=now, actor=SYSTEM)
+        change = _redecided(claim, overrides.get(claim.id, []), now=now, actor=SYSTEM)
         if change is not None:
             changes.append(change.traced(arrival.trace_context))
     if changes:
