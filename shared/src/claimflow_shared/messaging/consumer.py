@@ -121,7 +121,8 @@ class EventConsumer:
         await self.handle_batch([message])
 
     async def handle_batch(self, messages: Sequence[Message]) -> None:
-        """Apply consecutive messages of one partition in one transaction.
+        """Apply a batch (one fetch: consecutive messages of one or more partitions) in one
+        transaction.
 
         Should any of them fail, the transaction is rolled back and each is applied on its own
         (with retries, then a dead letter), so one bad event costs its batch only time.
@@ -200,7 +201,7 @@ class EventConsumer:
                 else:
                     span.set_attribute("claimflow.duplicate", True)
             with self._tracer.start_as_current_span(
-                f"process batch {run[0][0].topic}",
+                f"process batch {' '.join(sorted({m.topic for m, _, _ in run}))}",
                 links=[trace.Link(span.get_span_context()) for span in spans],
                 attributes={"messaging.batch.message_count": len(run)},
             ):
