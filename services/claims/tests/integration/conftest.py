@@ -245,7 +245,9 @@ class Reviews:
             reviewed_at=self.clock(),
         )
         async with self.database.session() as session:
-            await service.record_code_review(session=session, event=event, now=self.clock())
+            await service.record_results(
+                session=session, arrivals=[service.Arrival(event)], now=self.clock()
+            )
 
     async def auth(self, claim_id: str, *statuses: str) -> None:
         """An authorization check answering each line with a status, in order."""
@@ -259,7 +261,9 @@ class Reviews:
             checked_at=self.clock(),
         )
         async with self.database.session() as session:
-            await service.record_auth_check(session=session, event=event, now=self.clock())
+            await service.record_results(
+                session=session, arrivals=[service.Arrival(event)], now=self.clock()
+            )
 
 
 @pytest.fixture

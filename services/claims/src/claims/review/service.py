@@ -61,23 +61,6 @@ async def record_results(
         await record(session, changes, at=now)
 
 
-async def record_code_review(
-    *, session: AsyncSession, event: ClaimCodeReviewCompleted, now: datetime
-) -> None:
-    """Keep code-catalog's findings (once) and decide if the authorization check is in too."""
-    await record_results(session=session, arrivals=[Arrival(event)], now=now)
-
-
-async def record_auth_check(
-    *, session: AsyncSession, event: ClaimAuthorizationCheckCompleted, now: datetime
-) -> None:
-    """Keep prior-auth's latest per-line answers while they can still change the claim.
-
-    A later answer for a claim pended for authorization (the payer approved) decides again.
-    """
-    await record_results(session=session, arrivals=[Arrival(event)], now=now)
-
-
 def _keep(claim: Claim, result: ReviewResult, now: datetime) -> bool:
     """Keep a result on its locked claim; False when the claim no longer takes it."""
     if isinstance(result, ClaimCodeReviewCompleted):

@@ -28,21 +28,6 @@ class Announcement:
     traceparent: str | None
 
 
-async def fan_out(
-    *,
-    session: AsyncSession,
-    envelope: Envelope,
-    event: Event,
-    traceparent: str | None,
-    now: datetime,
-) -> int:
-    """Add one delivery of ``event`` per enabled subscription of its tenant that wants it."""
-    [created] = await fan_out_many(
-        session=session, announcements=[Announcement(envelope, event, traceparent)], now=now
-    )
-    return created
-
-
 async def fan_out_many(
     *, session: AsyncSession, announcements: Sequence[Announcement], now: datetime
 ) -> list[int]:

@@ -243,14 +243,6 @@ def _voided(event: ClaimSubmitted, check: ClaimCheck) -> None:
     check.outcome = "clear"
 
 
-async def check_submitted(
-    *, session: AsyncSession, event: ClaimSubmitted, now: datetime
-) -> ClaimAuthorizationCheckCompleted:
-    """Check a submitted claim once; a repeat of the claim gets the answer already given."""
-    [answer] = await check_many(session=session, events=[event], now=now)
-    return answer
-
-
 async def check_many(
     *, session: AsyncSession, events: Sequence[ClaimSubmitted], now: datetime
 ) -> list[ClaimAuthorizationCheckCompleted]:
