@@ -113,6 +113,23 @@ class TestOutbox:
         published = await bus.read_all("claims.events")
         assert [m.key for m in published] == [b"before", b"inside-kept", b"after"]
 
+    async def test_an_inner_savepoint_released_inside_a_rolled_back_one_keeps_the_rest(
+        self, platform_db: Database
+    ) -> None:
+        bus = MemoryBus(partitions=1)
+        async with platform_db.session() as session:
+            outbox.publish(session, event("before"))
+            with pytest.raises(RuntimeError):
+                async with session.begin_nested():
+                    outbox.publish(session, event("outer"))
+                    async with session.begin_nested():
+                        outbox.publish(session, event("inner"))
+                    raise RuntimeError("the outer nested change failed")
+            outbox.publish(session, event("after"))
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 2
+        published = await bus.read_all("claims.events")
+        assert [m.key for m in published] == [b"before", b"after"]
+
     async def test_a_published_event_is_written_only_by_the_commit(
         self, platform_db: Database
     ) -> None:

@@ -53,15 +53,16 @@ def stage(session: Session, *, event_id: str, event_type: str, topic: str, key: 
     )
 
 
-def staged(session: Session) -> list[Row]:
-    """The rows staged and not yet written."""
-    return list(session.info.get(STAGED, ()))
-
-
 @event.listens_for(Session, "before_commit")
 def _write(session: Session) -> None:
-    """Write every staged row in the committing transaction (runs in SQLAlchemy's greenlet,
-    so the synchronous ``execute`` is the async session's own)."""
+    """Write every staged row when the transaction itself commits (runs in SQLAlchemy's
+    greenlet, so the synchronous ``execute`` is the async session's own).
+
+    A savepoint's release fires this hook too; the rows wait for the real commit, or an
+    enclosing savepoint that rolls back would take rows staged before it along.
+    """
+    if session.in_nested_transaction():
+        return
     rows: list[Row] = session.info.pop(STAGED, None) or []
     session.info.pop(MARKS, None)
     if not rows:
