@@ -156,7 +156,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     """The app's database, for an endpoint that opens a session only on some paths."""
     database: Database = request.app.state.runtime.database
     return database

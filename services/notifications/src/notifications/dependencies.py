@@ -13,12 +13,12 @@ from notifications.settings import NotificationsSettings, notifications_settings
 SUBSCRIBER_ROLES = (Role.SUBMITTER, Role.OPS)
 
 
-def get_settings(request: Request) -> NotificationsSettings:
+async def get_settings(request: Request) -> NotificationsSettings:
     """The running service's settings."""
     return notifications_settings(request.app.state.runtime.settings)
 
 
-def get_resolver() -> Resolver:
+async def get_resolver() -> Resolver:
     """The resolver that checks a subscription's host (tests override this dependency)."""
     return system_resolver
 

@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from prior_auth.settings import PriorAuthSettings
 
 
-def get_settings(request: Request) -> PriorAuthSettings:
+async def get_settings(request: Request) -> PriorAuthSettings:
     """The settings the app's runtime was built with."""
     settings = request.app.state.runtime.settings
     if not isinstance(settings, PriorAuthSettings):
@@ -18,7 +18,7 @@ def get_settings(request: Request) -> PriorAuthSettings:
     return settings
 
 
-def get_clock(settings: Annotated[PriorAuthSettings, Depends(get_settings)]) -> datetime:
+async def get_clock(settings: Annotated[PriorAuthSettings, Depends(get_settings)]) -> datetime:
     """The current instant by the service's clock."""
     return settings.clock()
 
