@@ -73,6 +73,13 @@ async def record_effect(ctx: HandlerContext, _: ClaimStatusChanged) -> None:
     )
 
 
+class RefusingBus(MemoryBus):
+    """A bus whose broker is away."""
+
+    async def publish(self, messages: Sequence[Message]) -> None:
+        raise ConnectionError("broker unreachable")
+
+
 class TestOutbox:
     async def test_relay_publishes_committed_rows_and_deletes_them(
         self, platform_db: Database
@@ -87,6 +94,20 @@ class TestOutbox:
         assert published.header("traceparent") is not None
         async with platform_db.session() as session:
             assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 0
+
+    async def test_a_batch_the_bus_refused_stays_for_the_next_turn_in_order(
+        self, platform_db: Database
+    ) -> None:
+        """The relay deletes its batch before it publishes it; a failed publish must put the
+        rows back, oldest first."""
+        async with platform_db.session() as session:
+            sent = [outbox.publish(session, event(f"c-{i}")).id for i in range(5)]
+        broken = OutboxRelay(database=platform_db, bus=RefusingBus(), tracer=TRACER)
+        with pytest.raises(ConnectionError):
+            await broken.relay_once()
+        bus = MemoryBus(partitions=1)
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 5
+        assert [m.header("ce_id") for m in await bus.read_all("claims.events")] == sent
 
     async def test_rolled_back_rows_are_never_published(self, platform_db: Database) -> None:
         bus = MemoryBus(partitions=1)

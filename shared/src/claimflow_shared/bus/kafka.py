@@ -27,11 +27,12 @@ class KafkaBus:
 
     ``namespace`` prefixes every topic and group on the cluster (environments or test runs
     sharing one cluster); the application only ever sees the plain names.
-    The producer is idempotent with ``acks=all``. Consumers hand each partition's fetched records
-    to the handler as one batch and commit its offset only after the handler returned; a
-    handler that raises makes the consumer seek back and fetch the batch again after
-    ``redelivery_delay`` seconds. A member that stops heartbeating for ``session_timeout_ms``
-    (a killed worker) leaves the group and its partitions go to the others.
+    The producer is idempotent with ``acks=all``. Consumers hand each fetch's records to the
+    handler as one batch and commit their offsets only after the handler returned (in the
+    background, while the next batch is applied); a handler that raises makes the consumer seek
+    back and fetch the batch again after ``redelivery_delay`` seconds. A member that stops
+    heartbeating for ``session_timeout_ms`` (a killed worker) leaves the group and its
+    partitions go to the others.
     """
 
     def __init__(
@@ -200,8 +201,10 @@ class KafkaBus:
             heartbeat_interval_ms=1000,
         )
         await consumer.start()
+        committer = _Committer(consumer)
         consumer.subscribe(
-            topics=[self._ns + t for t in topics], listener=_AssignmentLog(group, self._ns)
+            topics=[self._ns + t for t in topics],
+            listener=_AssignmentLog(group, self._ns, committer),
         )
         try:
             while True:
@@ -210,9 +213,12 @@ class KafkaBus:
                     continue
                 applied = await _drain(consumer, batch, handler, self._ns)
                 self._note_lag(consumer, group, batch)
-                if not applied:
+                if applied is None:
                     await asyncio.sleep(self._redelivery_delay)
+                else:
+                    committer.add(applied)
         finally:
+            await committer.flush()
             await consumer.stop()
 
     def _note_lag(self, consumer: AIOKafkaConsumer, group: str, batch: dict[Any, Any]) -> None:
@@ -228,16 +234,53 @@ class KafkaBus:
                 self._lag[(group, topic, tp.partition)] = highwater - records[-1].offset - 1
 
 
+class _Committer:
+    """Commits a member's offsets in the background, one request at a time.
+
+    The next fetch is applied while the broker records the last one's offsets instead of
+    after it; offsets that arrive while a commit is in flight go together in the next one.
+    An offset is still only committed after its batch was applied: a member that dies first
+    leaves its batch to be delivered again, and the inbox keeps that to one effect.
+    """
+
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self._consumer = consumer
+        self._pending: dict[TopicPartition, int] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, offsets: dict[TopicPartition, int]) -> None:
+        """Commit ``offsets`` (the next offset to read, per partition) soon."""
+        self._pending.update(offsets)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="kafka-offset-commit")
+
+    async def flush(self) -> None:
+        """Return once every offset added so far was committed (or its commit failed)."""
+        while self._task is not None and not self._task.done():
+            await asyncio.shield(self._task)
+
+    async def _run(self) -> None:
+        while self._pending:
+            offsets, self._pending = self._pending, {}
+            try:
+                await _commit(self._consumer, offsets)
+            except Exception as exc:  # the consumer closing under it, say: redelivery covers it
+                log.warning("commit of %s failed (%s); the records come again", offsets, exc)
+
+
 class _AssignmentLog(ConsumerRebalanceListener):  # type: ignore[misc]
     """Logs the partitions a rebalance gave this member of ``group``: which process works on
-    what, and when a survivor took over a dead member's partitions."""
+    what, and when a survivor took over a dead member's partitions. Before partitions go,
+    the offsets of batches already applied are committed."""
 
-    def __init__(self, group: str, namespace: str) -> None:
+    def __init__(self, group: str, namespace: str, committer: _Committer) -> None:
         self._group = group
         self._ns = namespace
+        self._committer = committer
 
-    def on_partitions_revoked(self, revoked: Any) -> None:
-        """Nothing to do: offsets are committed after every batch."""
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        """Let the commits of applied batches land while this member still owns them."""
+        await self._committer.flush()
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         """Log the new assignment, topic by topic."""
@@ -264,10 +307,10 @@ async def _drain(
     batch: dict[TopicPartition, list[Any]],
     handler: MessageHandler,
     namespace: str,
-) -> bool:
+) -> dict[TopicPartition, int] | None:
     """Hand one fetch's records, every partition's in order, to the handler as one batch;
-    commit all their offsets in one request after it returns, seek every partition back to its
-    first record when it raises.
+    return the offsets to commit after it returned, or seek every partition back to its first
+    record and return None when it raised.
 
     One batch per fetch rather than one per partition: the handler's transaction and the offset
     commit are paid once for all partitions, which is most of a small event's cost.
@@ -288,9 +331,8 @@ async def _drain(
         )
         for tp, records in batch.items():
             consumer.seek(tp, records[0].offset)
-        return False
-    await _commit(consumer, {tp: records[-1].offset + 1 for tp, records in batch.items()})
-    return True
+        return None
+    return {tp: records[-1].offset + 1 for tp, records in batch.items()}
 
 
 async def _commit(consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:

@@ -13,7 +13,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
-from sqlalchemy import Row, delete, func, select, update
+from sqlalchemy import Delete, Row, Update, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.bus import EventBus, Message
@@ -69,6 +69,38 @@ RELAY_LOCK = 0x636C6D66_6F626F78
 """The transaction-level advisory lock a relay holds while it publishes a batch."""
 
 
+def claim_batch(size: int, *, keep: bool) -> Delete | Update:
+    """One statement that takes the relay lock, picks the oldest ``size`` unpublished rows and
+    deletes them (``keep``: marks them published), returning them; the caller publishes them
+    before it commits, and a rollback puts them back. Nothing when another relay holds the
+    lock: its batch is older than anything this one could pick.
+
+    One round trip where a lock, a select and a delete took three; the lock sits in the batch's
+    query, as a subquery PostgreSQL evaluates once per execution.
+    """
+    outbox = OutboxRecord.__table__
+    locked = select(func.pg_try_advisory_xact_lock(RELAY_LOCK)).scalar_subquery()
+    batch = (
+        select(outbox.c.id)
+        .where(outbox.c.published_at.is_(None), locked)
+        .order_by(outbox.c.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+        .cte("batch")
+    )
+    taken = outbox.c.id == batch.c.id
+    statement = (
+        update(outbox).where(taken).values(published_at=func.now())
+        if keep
+        else delete(outbox).where(taken)
+    )
+    return statement.returning(*(outbox.c[column.key] for column in RELAYED))
+
+
+def _by_id(row: Relayed) -> int:
+    return row.id
+
+
 class OutboxRelay:
     """Moves outbox rows to the bus in batches.
 
@@ -104,6 +136,7 @@ class OutboxRelay:
         self._metrics = metrics
         self.before_commit: Callable[[int], Awaitable[None]] | None = None
         self.commit_signal = CommitSignal(database.engine.url, self.wake)
+        self._claim = claim_batch(batch_size, keep=keep_published is not None)
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
@@ -113,32 +146,13 @@ class OutboxRelay:
         """Publish one batch; return how many rows it moved."""
         with suppress_instrumentation():
             async with self._database.session() as session:
-                if not await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK))):
-                    return 0
-                rows = (
-                    await session.execute(
-                        select(*RELAYED)
-                        .where(OutboxRecord.published_at.is_(None))
-                        .order_by(OutboxRecord.id)
-                        .limit(self._batch_size)
-                        .with_for_update(skip_locked=True)
-                    )
-                ).all()
+                rows = sorted((await session.execute(self._claim)).all(), key=_by_id)
                 if not rows:
                     return 0
                 await self._bus.publish([self._message(row) for row in rows])
                 self._count_published(rows)
                 if self.before_commit is not None:
                     await self.before_commit(len(rows))
-                ids = [row.id for row in rows]
-                if self._keep is None:
-                    await session.execute(delete(OutboxRecord).where(OutboxRecord.id.in_(ids)))
-                else:
-                    await session.execute(
-                        update(OutboxRecord)
-                        .where(OutboxRecord.id.in_(ids))
-                        .values(published_at=func.now())
-                    )
             return len(rows)
 
     def _count_published(self, rows: Sequence[Relayed]) -> None:
