@@ -369,6 +369,40 @@ class TestBatches:
 
 
 class TestBatchHandlers:
+    async def test_events_a_handler_does_not_want_leave_no_trace(
+        self, platform_db: Database
+    ) -> None:
+        """Skipped like a type without a handler: no call, no inbox row, no span."""
+        spans = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(spans))
+        seen: list[str] = []
+
+        async def apply(items: Sequence[tuple[HandlerContext, ClaimStatusChanged]]) -> None:
+            seen.extend(e.claim_id for _, e in items)
+
+        handler = BatchHandler(apply, wants=lambda e: e.claim_id.endswith("wanted"))
+        envelopes = [Envelope.wrap(event(c)) for c in ("a-wanted", "b", "c-wanted", "d")]
+        name = consumer(platform_db, MemoryBus(), handler).name
+        await consumer(
+            platform_db, MemoryBus(), handler, tracer=provider.get_tracer("t")
+        ).handle_batch([as_message(e, offset=i) for i, e in enumerate(envelopes)])
+
+        assert seen == ["a-wanted", "c-wanted"]
+        async with platform_db.session() as session:
+            recorded = set(
+                await session.scalars(
+                    select(InboxRecord.event_id).where(InboxRecord.consumer == name)
+                )
+            )
+        assert recorded == {envelopes[0].id, envelopes[2].id}
+        traced = {
+            s.attributes["messaging.message.id"]
+            for s in spans.get_finished_spans()
+            if s.kind is SpanKind.CONSUMER
+        }
+        assert traced == {envelopes[0].id, envelopes[2].id}
+
     async def test_consecutive_events_come_in_one_call_each_in_its_own_trace(
         self, platform_db: Database
     ) -> None:

@@ -66,9 +66,13 @@ class BatchHandler:
     ``apply`` gets ``(context, event)`` pairs in delivery order (each partition's events in
     their order), all in one transaction, and only first deliveries. It must give the same
     result as applying them one at a time, which is what happens after a batch fails.
+
+    ``wants`` tells the events it would do nothing with, from the event alone: those are
+    skipped like a type without a handler, with no inbox row and no span.
     """
 
     apply: Callable[[Sequence[tuple[HandlerContext, Any]]], Awaitable[None]]
+    wants: Callable[[Any], bool] | None = None
 
     async def __call__(self, ctx: HandlerContext, event: Any) -> None:
         """Handle one event (a run of one)."""
@@ -129,14 +133,18 @@ class EventConsumer:
         """
         pending: list[tuple[Message, Envelope, Handler]] = []
         for message in messages:
+            if self._passes_by(message.header("ce_type")):
+                continue
             try:
                 envelope = Envelope.from_message(
                     key=message.key, value=message.value, headers=message.headers
                 )
+                handler = self._handlers.get(envelope.type)
+                if handler is not None and not _wanted(handler, envelope):
+                    continue
             except MalformedEvent as exc:
                 await self._dead_letter(message, exc, attempts=1)
                 continue
-            handler = self._handlers.get(envelope.type)
             if handler is not None:
                 pending.append((message, envelope, handler))
             elif not REGISTRY.knows(envelope.type):
@@ -146,6 +154,15 @@ class EventConsumer:
             await self._handle_one(*pending[0])
         elif pending:
             await self._apply_together(pending)
+
+    def _passes_by(self, event_type: str | None) -> bool:
+        """Whether a message is of a known type this consumer has no handler for: skipped
+        from its header, without reading the rest."""
+        return (
+            event_type is not None
+            and event_type not in self._handlers
+            and REGISTRY.knows(event_type)
+        )
 
     async def _apply_together(self, items: list[tuple[Message, Envelope, Handler]]) -> None:
         try:
@@ -319,6 +336,12 @@ class EventConsumer:
         headers = [(k, v) for k, v in message.headers if k not in DLQ_HEADERS]
         headers += [(k, v.encode()) for k, v in extra.items()]
         await self._bus.publish([message.to(dlq_topic(message.topic), headers=headers)])
+
+
+def _wanted(handler: Handler, envelope: Envelope) -> bool:
+    """Whether ``handler`` has anything to do with the envelope's event."""
+    wants = handler.wants if isinstance(handler, BatchHandler) else None
+    return wants is None or wants(envelope.event())
 
 
 def _runs(
