@@ -2,7 +2,8 @@
 
 Throughput: claims/s from HTTP submission to the final ClaimStatusChanged, 5 lines per claim,
 offered as fast as the API takes them. Latency: p50/p95/p99 from submission to final status at
-a steady offered rate. Memory: RSS of each process idle and under load.
+a steady offered rate, and per stage of the pipeline (``stages``). Memory: RSS of each process
+idle and under load.
 
     python bench/e2e_pipeline.py [--seconds 60] [--rate 200] [--workers 1] [--concurrency 64]
 """
@@ -22,6 +23,7 @@ import orjson
 from aiokafka import AIOKafkaConsumer
 from harness import System, running_system, write_result
 from rawhttp import Connection
+from stages import event_stamps, stage_latencies, summary
 
 FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
 CODES = ["G0008", "J1100", "99213", "99214", "A0428"]
@@ -192,6 +194,12 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         await drain(finals, steady, 60)
         latencies = [(finals.at[c] - t) * 1000 for c, t in steady.items() if c in finals.at]
         follower.cancel()
+        wall = time.time() - time.monotonic()
+        stages = stage_latencies(
+            {c: t + wall for c, t in steady.items()},
+            {c: t + wall for c, t in finals.at.items()},
+            await event_stamps(system.bootstrap, system.namespace, FINAL),
+        )
     return {
         "workers_per_service": args.workers,
         "throughput_seconds": args.seconds,
@@ -210,6 +218,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         if latencies
         else {},
         "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
+        "latency_stages_ms": summary(stages, percentile),
         "final_statuses": dict(
             collections.Counter(finals.status[c] for c in sent if c in finals.status)
         ),
