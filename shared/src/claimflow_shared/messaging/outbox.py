@@ -8,12 +8,13 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import cast
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
-from sqlalchemy import Delete, Row, Update, delete, func, select, update
+from sqlalchemy import Delete, Row, Table, Update, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.bus import EventBus, Message
@@ -78,7 +79,7 @@ def claim_batch(size: int, *, keep: bool) -> Delete | Update:
     One round trip where a lock, a select and a delete took three; the lock sits in the batch's
     query, as a subquery PostgreSQL evaluates once per execution.
     """
-    outbox = OutboxRecord.__table__
+    outbox = cast(Table, OutboxRecord.__table__)
     locked = select(func.pg_try_advisory_xact_lock(RELAY_LOCK)).scalar_subquery()
     batch = (
         select(outbox.c.id)
@@ -98,7 +99,7 @@ def claim_batch(size: int, *, keep: bool) -> Delete | Update:
 
 
 def _by_id(row: Relayed) -> int:
-    return row.id
+    return int(row.id)
 
 
 class OutboxRelay:
