@@ -176,6 +176,25 @@ class TestUnits:
             assert await used_units(database, authorization_id) == 1
         assert await consumptions(database) == 3
 
+    async def test_a_claim_needing_no_authorization_does_not_wait_on_the_patients_lines(
+        self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database
+    ) -> None:
+        """No rule covers E0114 here: the claim's check neither reads nor locks the patient's
+        authorization lines, so a transaction holding them (a payer decision, another claim
+        drawing units) does not hold it up."""
+        authorization_id = await approved(client, keys, units=1)
+        unneeded = claim()
+        async with database.session() as holder:
+            await holder.execute(
+                select(AuthorizationLine)
+                .where(AuthorizationLine.authorization_id == uuid.UUID(authorization_id))
+                .with_for_update()
+            )
+            await asyncio.wait_for(deliver(database, clock, unneeded), 10)
+        [answer] = await answers(database, unneeded.claim_id)
+        assert answer["status"] == "not_required"
+        assert await used_units(database, authorization_id) == 0
+
     async def test_the_losing_claim_is_told_the_units_are_used_up(
         self, client: httpx.AsyncClient, keys: Keys, clock: Clock, database: Database, rule: str
     ) -> None:

@@ -257,12 +257,10 @@ async def check_many(
     checks = await repository.get_many({event.claim_id for event in events})
     rules = await rules_of(session=session, payer_ids={event.payer_id for event in events})
     locked = await repository.candidate_lines_of(
-        [
-            (event.tenant_id, event.payer_id, event.patient_ref, line.code)
-            for event in events
-            if event.frequency != VOID
-            for line in event.lines
-        ]
+        (event.tenant_id, event.payer_id, event.patient_ref, code)
+        for event in events
+        if event.frequency != VOID
+        for code in _needing_authorization(event, rules[event.payer_id])
     )
     answers = []
     for event in events:
@@ -273,6 +271,20 @@ async def check_many(
         answers.append(completed(check))
     await session.flush()
     return answers
+
+
+def _needing_authorization(event: ClaimSubmitted, rules: Sequence[RequirementRule]) -> set[str]:
+    """The codes of the claim's lines some rule says need an authorization: only their
+    authorization lines are read and locked (most claims need none, and skip the query)."""
+    lines = [_claim_line(data, event.place_of_service) for data in _claim_lines(event)]
+    code_of = {line.line_number: line.code for line in lines}
+    return {
+        code_of[requirement.line_number]
+        for requirement in requirements_for(
+            rules=rules, payer_id=event.payer_id, plan_id=None, lines=lines
+        )
+        if requirement.required
+    }
 
 
 async def _first_check(
