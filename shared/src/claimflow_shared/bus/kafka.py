@@ -18,6 +18,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from claimflow_shared.bus.base import Message, MessageHandler
+from claimflow_shared.bus.kafka_commits import Committer
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,9 @@ class KafkaBus:
     sharing one cluster); the application only ever sees the plain names.
     The producer is idempotent with ``acks=all``. Consumers hand each fetch's records to the
     handler as one batch and commit their offsets only after the handler returned (in the
-    background, while the next batch is applied); a handler that raises makes the consumer seek
-    back and fetch the batch again after ``redelivery_delay`` seconds. A member that stops
+    background, at most every ``commit_interval`` seconds: ``Committer``); a handler that
+    raises makes the consumer seek back and fetch the batch again after ``redelivery_delay``
+    seconds. A member that stops
     heartbeating for ``session_timeout_ms`` (a killed worker) leaves the group and its
     partitions go to the others.
     """
@@ -45,8 +47,10 @@ class KafkaBus:
         max_poll_records: int = 500,
         namespace: str = "",
         session_timeout_ms: int = 10000,
+        commit_interval: float = 0.2,
     ) -> None:
         self._ns = namespace
+        self._commit_interval = commit_interval
         self._session_timeout_ms = session_timeout_ms
         self._servers = bootstrap_servers
         self._client_id = client_id
@@ -201,7 +205,7 @@ class KafkaBus:
             heartbeat_interval_ms=1000,
         )
         await consumer.start()
-        committer = _Committer(consumer)
+        committer = Committer(consumer, commit=_commit, interval=self._commit_interval)
         consumer.subscribe(
             topics=[self._ns + t for t in topics],
             listener=_AssignmentLog(group, self._ns, committer),
@@ -234,46 +238,12 @@ class KafkaBus:
                 self._lag[(group, topic, tp.partition)] = highwater - records[-1].offset - 1
 
 
-class _Committer:
-    """Commits a member's offsets in the background, one request at a time.
-
-    The next fetch is applied while the broker records the last one's offsets instead of
-    after it; offsets that arrive while a commit is in flight go together in the next one.
-    An offset is still only committed after its batch was applied: a member that dies first
-    leaves its batch to be delivered again, and the inbox keeps that to one effect.
-    """
-
-    def __init__(self, consumer: AIOKafkaConsumer) -> None:
-        self._consumer = consumer
-        self._pending: dict[TopicPartition, int] = {}
-        self._task: asyncio.Task[None] | None = None
-
-    def add(self, offsets: dict[TopicPartition, int]) -> None:
-        """Commit ``offsets`` (the next offset to read, per partition) soon."""
-        self._pending.update(offsets)
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="kafka-offset-commit")
-
-    async def flush(self) -> None:
-        """Return once every offset added so far was committed (or its commit failed)."""
-        while self._task is not None and not self._task.done():
-            await asyncio.shield(self._task)
-
-    async def _run(self) -> None:
-        while self._pending:
-            offsets, self._pending = self._pending, {}
-            try:
-                await _commit(self._consumer, offsets)
-            except Exception as exc:  # the consumer closing under it, say: redelivery covers it
-                log.warning("commit of %s failed (%s); the records come again", offsets, exc)
-
-
 class _AssignmentLog(ConsumerRebalanceListener):  # type: ignore[misc]
     """Logs the partitions a rebalance gave this member of ``group``: which process works on
     what, and when a survivor took over a dead member's partitions. Before partitions go,
     the offsets of batches already applied are committed."""
 
-    def __init__(self, group: str, namespace: str, committer: _Committer) -> None:
+    def __init__(self, group: str, namespace: str, committer: Committer) -> None:
         self._group = group
         self._ns = namespace
         self._committer = committer
