@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy import event
 
 from claimflow_shared.bus import Message
 from claimflow_shared.bus.memory import MemoryBus
@@ -191,8 +192,20 @@ class TestOneRunOfResults:
             handlers=review_handlers(clock),
             topics=["catalog.events", "priorauth.events"],
         )
-        await consumer.handle_batch(messages)
+        updates: list[str] = []
 
+        def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            if statement.lstrip().upper().startswith("UPDATE CLAIMS"):
+                updates.append(statement)
+
+        event.listen(database.engine.sync_engine, "before_cursor_execute", note)
+        try:
+            await consumer.handle_batch(messages)
+        finally:
+            event.remove(database.engine.sync_engine, "before_cursor_execute", note)
+
+        assert len(updates) == 1  # the three claims written back together
+        assert (await api.claim(c))["code_review"] == {"outcome": "clean", "findings": []}
         assert [h["to_status"] for h in (await api.claim(a))["history"]] == [
             "received",
             "pended_auth",

@@ -2,8 +2,9 @@
 
 Results are joined set by set: every claim a run of results names is locked in one statement
 (in id order, so concurrent workers queue instead of deadlocking), their overrides read in one
-more, and every status change written with one flush. Within the set the results are applied
-in delivery order, so a claim moves exactly as it would have one result at a time.
+more, the claims written back with one statement and every status change with one more.
+Within the set the results are applied in delivery order, so a claim moves exactly as it would
+have one result at a time.
 """
 
 from __future__ import annotations
@@ -50,13 +51,16 @@ async def record_results(
         claim_id for claim_id, claim in claims.items() if claim.status != ClaimStatus.RECEIVED
     )
     changes: list[Change] = []
+    kept: dict[uuid.UUID, Claim] = {}
     for arrival in arrivals:
         claim = claims.get(uuid.UUID(arrival.result.claim_id))
         if claim is None or not _keep(claim, arrival.result, now):
             continue
+        kept[claim.id] = claim
         change = _redecided(claim, overrides.get(claim.id, []), now=now, actor=SYSTEM)
         if change is not None:
             changes.append(change.traced(arrival.trace_context))
+    await repository.write_back(kept.values())
     if changes:
         await record(session, changes, at=now)
 
