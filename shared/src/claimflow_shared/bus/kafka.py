@@ -81,7 +81,8 @@ class KafkaBus:
                     client_id=self._client_id,
                     enable_idempotence=True,
                     acks="all",
-                    linger_ms=2,
+                    # a relay hands over its whole batch at once: waiting for more only delays
+                    linger_ms=0,
                     request_timeout_ms=15000,
                 )
                 try:
