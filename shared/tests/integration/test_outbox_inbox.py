@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 
 from claimflow_shared.bus import Message
 from claimflow_shared.bus.memory import MemoryBus
-from claimflow_shared.db import Database
+from claimflow_shared.db import Database, connect
 from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import ClaimStatusChanged
 from claimflow_shared.messaging import outbox
@@ -161,15 +161,37 @@ class TestOutbox:
         async with platform_db.session() as session:
             assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 1
 
-    async def test_a_commit_wakes_the_relay_long_before_its_next_poll(
+    async def test_another_process_commit_wakes_the_relay_long_before_its_next_poll(
         self, platform_db: Database
     ) -> None:
+        """The relay's own engine never sees the commit: only the notification can wake it."""
         bus = MemoryBus(partitions=1)
-        relay = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, poll_interval=60)
+        elsewhere = connect(str(platform_db.engine.url.render_as_string(hide_password=False)))
+        relay = OutboxRelay(database=elsewhere, bus=bus, tracer=TRACER, poll_interval=60)
         running = asyncio.create_task(relay.run())
         try:
             await asyncio.wait_for(relay.commit_signal.listening.wait(), 10)
             await asyncio.sleep(0.3)  # the catch-up look at connecting is over: idle for 60 s
+            async with platform_db.session() as session:
+                outbox.publish(session, event("woken"))
+            async with asyncio.timeout(5):
+                while not await bus.read_all("claims.events"):
+                    await asyncio.sleep(0.02)
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+            await elsewhere.dispose()
+
+    async def test_a_commit_in_the_relays_process_wakes_it_without_the_server(
+        self, platform_db: Database
+    ) -> None:
+        """No notification comes (the listener never connects): the commit itself wakes it."""
+        bus = MemoryBus(partitions=1)
+        relay = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, poll_interval=60)
+        relay.commit_signal.run = asyncio.Event().wait  # type: ignore[method-assign]
+        running = asyncio.create_task(relay.run())
+        try:
+            await asyncio.sleep(0.3)  # its first look is over: idle for 60 s
             async with platform_db.session() as session:
                 outbox.publish(session, event("woken"))
             async with asyncio.timeout(5):

@@ -215,12 +215,15 @@ class OutboxRelay:
         return len(rows)
 
     async def run(self) -> None:
-        """Relay until cancelled, woken by commits that wrote outbox rows (polling as well);
-        back off while the bus or database is unreachable."""
+        """Relay until cancelled, woken by commits that wrote outbox rows (this process's at
+        once, the others' by their notification; polling as well); back off while the bus or
+        database is unreachable."""
         listener = asyncio.create_task(self.commit_signal.run(), name="outbox-commit-signal")
+        local = outbox_staging.on_commit(self._database.engine.sync_engine, self.wake)
         try:
             await self._relay_forever()
         finally:
+            local()
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
 

@@ -7,21 +7,29 @@ event. The rows stay in the transaction that published them:
 - they are written by a ``before_commit`` hook, whatever commits the session, and the same
   statement notifies the relays listening (delivered only if the transaction commits);
 - a rollback drops them; a rolled-back savepoint drops those staged since it began, as it
-  would have dropped ORM objects added inside it.
+  would have dropped ORM objects added inside it;
+- after the commit, the relays of the same process that asked (``on_commit``) are woken at
+  once, without waiting for the notification to come back from the server.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from claimflow_shared.messaging.outbox_wake import CHANNEL
 
 STAGED = "claimflow.outbox.staged"
 MARKS = "claimflow.outbox.savepoints"
+WRITTEN = "claimflow.outbox.written"
+
+_LOCAL: dict[Engine, list[Callable[[], None]]] = {}
+"""Per engine, what to call after a commit of that engine's sessions wrote outbox rows."""
 
 Row = tuple[str, str, str, str, str, bytes]
 """event id, event type, topic, key, headers (JSON text), payload."""
@@ -69,6 +77,32 @@ def _write(session: Session) -> None:
         return
     columns = ("ids", "types", "topics", "keys", "headers", "payloads")
     session.execute(_INSERT, dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+    session.info[WRITTEN] = True
+
+
+def on_commit(engine: Engine, callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback`` after every commit on ``engine`` in this process that wrote outbox
+    rows; return the function that stops it."""
+    _LOCAL.setdefault(engine, []).append(callback)
+
+    def stop() -> None:
+        callbacks = _LOCAL.get(engine, [])
+        if callback in callbacks:
+            callbacks.remove(callback)
+        if not callbacks:
+            _LOCAL.pop(engine, None)
+
+    return stop
+
+
+@event.listens_for(Session, "after_commit")
+def _written(session: Session) -> None:
+    """Wake this process's relays of the session's database: the rows are visible now."""
+    if session.info.pop(WRITTEN, False):
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        for callback in list(_LOCAL.get(engine, ())):
+            callback()
 
 
 @event.listens_for(Session, "after_transaction_create")
@@ -89,3 +123,4 @@ def _drop(session: Session, previous_transaction: SessionTransaction) -> None:
         return
     session.info.pop(STAGED, None)
     session.info.pop(MARKS, None)
+    session.info.pop(WRITTEN, None)
