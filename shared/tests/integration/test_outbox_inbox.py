@@ -399,11 +399,17 @@ class TestBatchHandlers:
         provider = TracerProvider()
         provider.add_span_processor(SimpleSpanProcessor(spans))
         seen: list[str] = []
+        asked: list[ClaimStatusChanged] = []
 
         async def apply(items: Sequence[tuple[HandlerContext, ClaimStatusChanged]]) -> None:
+            assert all(any(e is a for a in asked) for _, e in items)  # decoded once
             seen.extend(e.claim_id for _, e in items)
 
-        handler = BatchHandler(apply, wants=lambda e: e.claim_id.endswith("wanted"))
+        def wants(e: ClaimStatusChanged) -> bool:
+            asked.append(e)
+            return e.claim_id.endswith("wanted")
+
+        handler = BatchHandler(apply, wants=wants)
         envelopes = [Envelope.wrap(event(c)) for c in ("a-wanted", "b", "c-wanted", "d")]
         name = consumer(platform_db, MemoryBus(), handler).name
         await consumer(

@@ -36,14 +36,6 @@ class TestBinaryBinding:
             update={"changed_at": read.event().changed_at}
         )  # type: ignore[attr-defined]
 
-    def test_the_data_is_decoded_once(self) -> None:
-        envelope = Envelope.wrap(status_changed())
-        read = Envelope.from_message(
-            key=envelope.key.encode(), value=envelope.data, headers=envelope.headers()
-        )
-        assert read.event() is read.event()
-        assert read == envelope  # the decoded event is not part of an envelope's value
-
     def test_headers_follow_the_kafka_binding(self) -> None:
         headers = dict(Envelope.wrap(status_changed()).headers())
         assert headers["ce_specversion"] == b"1.0"

@@ -28,7 +28,6 @@ class Envelope:
     data: bytes
     subject: str | None = None
     extensions: dict[str, str] = field(default_factory=dict)
-    _decoded: Event | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def wrap(cls, event: Event, *, event_id: str | None = None) -> Envelope:
@@ -84,16 +83,12 @@ class Envelope:
         )
 
     def event(self) -> Event:
-        """Decode the data into its registered contract (once: later calls reuse it)."""
-        if self._decoded is not None:
-            return self._decoded
+        """Decode the data into its registered contract."""
         try:
             contract = REGISTRY.resolve(self.type)
         except Exception as exc:
             raise MalformedEvent(str(exc)) from exc
         try:
-            decoded = contract.model_validate_json(self.data)
+            return contract.model_validate_json(self.data)
         except ValueError as exc:
             raise MalformedEvent(f"{self.type}: {exc}") from exc
-        object.__setattr__(self, "_decoded", decoded)  # frozen: a cache, not a change
-        return decoded

@@ -81,6 +81,11 @@ class BatchHandler:
 
 Handler = EventHandler | BatchHandler
 
+_Item = tuple[Message, Envelope, Handler, Any]
+"""A message to apply, its envelope, its handler, and its event when ``wants`` decoded it
+already (``None`` otherwise): passed along, not kept on the envelope, so a batch holds no
+decoded event longer than its handler needs it."""
+
 
 class EventConsumer:
     """A consumer group: decodes envelopes, dedups through the inbox, retries, dead-letters.
@@ -131,7 +136,7 @@ class EventConsumer:
         Should any of them fail, the transaction is rolled back and each is applied on its own
         (with retries, then a dead letter), so one bad event costs its batch only time.
         """
-        pending: list[tuple[Message, Envelope, Handler]] = []
+        pending: list[_Item] = []
         for message in messages:
             if self._passes_by(message.header("ce_type")):
                 continue
@@ -140,13 +145,15 @@ class EventConsumer:
                     key=message.key, value=message.value, headers=message.headers
                 )
                 handler = self._handlers.get(envelope.type)
-                if handler is not None and not _wanted(handler, envelope):
+                wants = handler.wants if isinstance(handler, BatchHandler) else None
+                decoded = envelope.event() if wants is not None else None
+                if wants is not None and not wants(decoded):
                     continue
             except MalformedEvent as exc:
                 await self._dead_letter(message, exc, attempts=1)
                 continue
             if handler is not None:
-                pending.append((message, envelope, handler))
+                pending.append((message, envelope, handler, decoded))
             elif not REGISTRY.knows(envelope.type):
                 unknown = MalformedEvent(f"no contract for event type {envelope.type!r}")
                 await self._dead_letter(message, unknown, attempts=1)
@@ -164,24 +171,26 @@ class EventConsumer:
             and REGISTRY.knows(event_type)
         )
 
-    async def _apply_together(self, items: list[tuple[Message, Envelope, Handler]]) -> None:
+    async def _apply_together(self, items: list[_Item]) -> None:
         try:
             async with self._database.session() as session:
                 fresh = await inbox.first_deliveries(
                     session,
                     consumer=self.name,
-                    events=[(envelope.id, envelope.type) for _, envelope, _ in items],
+                    events=[(envelope.id, envelope.type) for _, envelope, _, _ in items],
                 )
                 for run in _runs(items):
                     handler = run[0][2]
                     if isinstance(handler, BatchHandler):
                         await self._run_batch(session, handler, run, fresh)
                         continue
-                    for message, envelope, _ in run:
+                    for message, envelope, _, decoded in run:
                         with self._span(message, envelope) as span:
                             first = envelope.id in fresh
                             fresh.discard(envelope.id)  # a repeat inside the batch is a duplicate
-                            await self._run_handler(session, envelope, handler, span, first=first)
+                            await self._run_handler(
+                                session, envelope, handler, span, first=first, decoded=decoded
+                            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -196,36 +205,37 @@ class EventConsumer:
             for item in items:
                 await self._handle_one(*item)
             return
-        for event_type, count in Counter(envelope.type for _, envelope, _ in items).items():
+        for event_type, count in Counter(item[1].type for item in items).items():
             self._count("consumed", event_type, count)
 
     async def _run_batch(
         self,
         session: AsyncSession,
         handler: BatchHandler,
-        run: list[tuple[Message, Envelope, Handler]],
+        run: list[_Item],
         fresh: set[str],
     ) -> None:
         """Apply a run of events with one call: each keeps its own span, child of its
         producer's; the call itself runs in a batch span linked to all of them."""
-        spans = [self._start_span(message, envelope) for message, envelope, _ in run]
+        spans = [self._start_span(message, envelope) for message, envelope, _, _ in run]
         try:
             work = []
-            for span, (_, envelope, _) in zip(spans, run, strict=True):
+            for span, (_, envelope, _, decoded) in zip(spans, run, strict=True):
                 if envelope.id in fresh:
                     fresh.discard(envelope.id)
-                    work.append((HandlerContext(session, envelope, span), envelope.event()))
+                    event = decoded if decoded is not None else envelope.event()
+                    work.append((HandlerContext(session, envelope, span), event))
                 else:
                     span.set_attribute("claimflow.duplicate", True)
             with self._tracer.start_as_current_span(
-                f"process batch {' '.join(sorted({m.topic for m, _, _ in run}))}",
+                f"process batch {' '.join(sorted({item[0].topic for item in run}))}",
                 links=[trace.Link(span.get_span_context()) for span in spans],
                 attributes={"messaging.batch.message_count": len(run)},
             ):
                 if work:
                     await handler.apply(work)
             if self.before_commit is not None:
-                for _, envelope, _ in run:
+                for _, envelope, _, _ in run:
                     await self.before_commit(envelope)
         finally:
             for span in spans:
@@ -239,10 +249,11 @@ class EventConsumer:
         span: trace.Span,
         *,
         first: bool | None = None,
+        decoded: Any = None,
     ) -> None:
         """Record the event in the inbox (unless ``first`` says it was) and, the first time,
-        let the handler act."""
-        event = envelope.event()
+        let the handler act (on ``decoded``, when the event was decoded already)."""
+        event = decoded if decoded is not None else envelope.event()
         if first is None:
             first = await inbox.first_delivery(
                 session, consumer=self.name, event_id=envelope.id, event_type=envelope.type
@@ -270,17 +281,24 @@ class EventConsumer:
             attributes=_span_attributes(message, envelope, self.name),
         )
 
-    async def _handle_one(self, message: Message, envelope: Envelope, handler: Handler) -> None:
+    async def _handle_one(
+        self, message: Message, envelope: Envelope, handler: Handler, decoded: Any = None
+    ) -> None:
         with self._span(message, envelope) as span:
-            await self._apply(message, envelope, handler, span)
+            await self._apply(message, envelope, handler, span, decoded)
 
     async def _apply(
-        self, message: Message, envelope: Envelope, handler: Handler, span: trace.Span
+        self,
+        message: Message,
+        envelope: Envelope,
+        handler: Handler,
+        span: trace.Span,
+        decoded: Any = None,
     ) -> None:
         for attempt in range(1, self._max_attempts + 1):
             try:
                 async with self._database.session() as session:
-                    await self._run_handler(session, envelope, handler, span)
+                    await self._run_handler(session, envelope, handler, span, decoded=decoded)
                 self._count("consumed", envelope.type)
                 return
             except MalformedEvent as exc:
@@ -338,18 +356,10 @@ class EventConsumer:
         await self._bus.publish([message.to(dlq_topic(message.topic), headers=headers)])
 
 
-def _wanted(handler: Handler, envelope: Envelope) -> bool:
-    """Whether ``handler`` has anything to do with the envelope's event."""
-    wants = handler.wants if isinstance(handler, BatchHandler) else None
-    return wants is None or wants(envelope.event())
-
-
-def _runs(
-    items: list[tuple[Message, Envelope, Handler]],
-) -> list[list[tuple[Message, Envelope, Handler]]]:
+def _runs(items: list[_Item]) -> list[list[_Item]]:
     """Items cut where the handler changes: a batch handler gets every consecutive event it
     handles at once, and no event is applied before one delivered ahead of it."""
-    runs: list[list[tuple[Message, Envelope, Handler]]] = []
+    runs: list[list[_Item]] = []
     for item in items:
         if runs and runs[-1][0][2] is item[2]:
             runs[-1].append(item)
