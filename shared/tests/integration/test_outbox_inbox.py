@@ -80,6 +80,15 @@ class RefusingBus(MemoryBus):
         raise ConnectionError("broker unreachable")
 
 
+async def commit_and_see_it_relayed(database: Database, bus: MemoryBus) -> None:
+    """Commit one event; return once a relay has put it on the bus (failing after 5 s)."""
+    async with database.session() as session:
+        outbox.publish(session, event("woken"))
+    async with asyncio.timeout(5):
+        while not await bus.read_all("claims.events"):
+            await asyncio.sleep(0.02)
+
+
 class TestOutbox:
     async def test_relay_publishes_committed_rows_and_deletes_them(
         self, platform_db: Database
@@ -172,11 +181,7 @@ class TestOutbox:
         try:
             await asyncio.wait_for(relay.commit_signal.listening.wait(), 10)
             await asyncio.sleep(0.3)  # the catch-up look at connecting is over: idle for 60 s
-            async with platform_db.session() as session:
-                outbox.publish(session, event("woken"))
-            async with asyncio.timeout(5):
-                while not await bus.read_all("claims.events"):
-                    await asyncio.sleep(0.02)
+            await commit_and_see_it_relayed(platform_db, bus)
         finally:
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)
@@ -192,11 +197,7 @@ class TestOutbox:
         running = asyncio.create_task(relay.run())
         try:
             await asyncio.sleep(0.3)  # its first look is over: idle for 60 s
-            async with platform_db.session() as session:
-                outbox.publish(session, event("woken"))
-            async with asyncio.timeout(5):
-                while not await bus.read_all("claims.events"):
-                    await asyncio.sleep(0.02)
+            await commit_and_see_it_relayed(platform_db, bus)
         finally:
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)
