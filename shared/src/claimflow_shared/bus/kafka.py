@@ -32,9 +32,8 @@ class KafkaBus:
     handler as one batch and commit their offsets only after the handler returned (in the
     background, at most every ``commit_interval`` seconds: ``Committer``); a handler that
     raises makes the consumer seek back and fetch the batch again after ``redelivery_delay``
-    seconds. A member that stops
-    heartbeating for ``session_timeout_ms`` (a killed worker) leaves the group and its
-    partitions go to the others.
+    seconds. A member that stops heartbeating for ``session_timeout_ms`` (a killed worker)
+    leaves the group and its partitions go to the others.
     """
 
     def __init__(
