@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from claims.settings import ClaimsSettings
 
@@ -51,6 +55,57 @@ class TestOneClaim:
         assert event["lines"][0]["prior_auth_number"] == "PA-1"
         for identity in ("SYNTH-MEMBER-01", "Synthetic", "1980-01-15", "PCN-0001"):
             assert identity not in payload
+
+    async def test_lines_demographics_and_history_go_in_one_statement_with_exact_values(
+        self, api: Any, claim: Claim, sql: Any
+    ) -> None:
+        document = claim()
+        document["lines"][0].update(units=2.5, charge="125.07", rendering_npi="1245319599")
+        document["total_charge"] = "150.07"
+        statements: list[str] = []
+
+        def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        event.listen(Engine, "before_cursor_execute", note)
+        try:
+            answer = await api.submitted(document)
+        finally:
+            event.remove(Engine, "before_cursor_execute", note)
+        parts = ("claim_lines", "claim_demographics", "claim_transitions")
+        assert len([s for s in statements if any(part in s for part in parts)]) == 1
+        lines = await sql(
+            "SELECT line_number, code, modifiers, units, charge, service_from, service_to,"
+            " diagnosis_pointers, rendering_npi, place_of_service FROM claim_lines"
+            " WHERE claim_id = :c ORDER BY line_number",
+            c=answer["claim_id"],
+        )
+        day = date.fromisoformat(document["lines"][0]["service_date"])
+        assert [tuple(line) for line in lines] == [
+            (
+                1,
+                "99213",
+                ["25"],
+                Decimal("2.500"),
+                Decimal("125.07"),
+                day,
+                day,
+                [1, 2],
+                "1245319599",
+                None,
+            ),
+            (2, "G0008", [], Decimal("1.000"), Decimal("25.00"), day, day, [1], None, None),
+        ]
+        [demographics] = await sql(
+            "SELECT subscriber, patient FROM claim_demographics WHERE claim_id = :c",
+            c=answer["claim_id"],
+        )
+        assert demographics.subscriber["birth_date"] == "1980-01-15"
+        [history] = await sql(
+            "SELECT from_status, to_status, actor FROM claim_transitions WHERE claim_id = :c",
+            c=answer["claim_id"],
+        )
+        assert (history.from_status, history.to_status) == (None, "received")
 
     async def test_demographics_are_kept_apart_from_the_claim(
         self, api: Any, claim: Claim, sql: Any

@@ -1,10 +1,10 @@
 """Intake: store claims as received, run the intake edits, announce the clean ones.
 
-JSON and X12 claims both come here as drafts. In one transaction: the claims and their parts
-are inserted (an X12 envelope key already stored returns the claim it made), voids and
-replacements end their originals, the duplicate edit holds each line, claims with findings move
-to rejected, and the others are announced with ``ClaimSubmitted``. History and events are
-written last, so the outbox rows go to the database in one statement at commit.
+JSON and X12 claims both come here as drafts. In one transaction: the claims are inserted (an
+X12 envelope key already stored returns the claim it made), voids and replacements end their
+originals, the duplicate edit holds each line, claims with findings move to rejected, and the
+others are announced with ``ClaimSubmitted``. The new claims' lines and demographics go in with
+their history, in one statement, and the outbox rows in one more at commit.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from opentelemetry import context as otel_context
 from sqlalchemy import update
@@ -22,6 +23,7 @@ from claimflow_shared.auth import Principal
 from claimflow_shared.events.contracts import ClaimSubmitted
 from claimflow_shared.messaging import outbox
 from claimflow_shared.telemetry import traced_by
+from claims.base import Base
 from claims.dependencies import actor_of
 from claims.intake import duplicates
 from claims.intake.edits import date_findings
@@ -32,7 +34,6 @@ from claims.intake.rows import claim_row, demographics_row, line_rows
 from claims.payers.service import filing_limits
 from claims.records.drafts import ClaimDraft, Finding
 from claims.records.models import Claim, ClaimDemographics, ClaimLine
-from claims.records.repository import ClaimRepository
 from claims.status.machine import ClaimStatus
 from claims.status.transitions import Change, record
 
@@ -83,7 +84,6 @@ async def submit(
             item.context = context
     known = await _insert(session, tenant_id, staged, now)
     fresh = [s for s in staged if s.fresh]
-    await _store_parts(session, fresh)
     await _end_originals(session, tenant_id, fresh, actor, now)
     await _check_duplicates(session, tenant_id, fresh)
     rejected = [s for s in fresh if s.findings]
@@ -93,6 +93,7 @@ async def submit(
         [_received(s, tenant_id, actor) for s in fresh]
         + [_rejection(s, tenant_id) for s in rejected],
         at=now,
+        along=_parts(fresh),
     )
     for item in fresh:
         if not item.findings:
@@ -130,14 +131,13 @@ async def _insert(
     return await repository.by_x12_keys(tenant_id, repeated)
 
 
-async def _store_parts(session: AsyncSession, fresh: list[_Staged]) -> None:
-    """Insert the lines and the demographics of the new claims."""
-    repository = ClaimRepository(session)
-    await repository.insert_rows(
-        ClaimLine, [row for s in fresh for row in line_rows(s.claim_id, s.draft)]
-    )
+def _parts(fresh: list[_Staged]) -> dict[type[Base], list[dict[str, Any]]]:
+    """The lines and the demographics of the new claims, written with their history."""
     demographics = [demographics_row(s.claim_id, s.draft) for s in fresh]
-    await repository.insert_rows(ClaimDemographics, [row for row in demographics if row])
+    return {
+        ClaimLine: [row for s in fresh for row in line_rows(s.claim_id, s.draft)],
+        ClaimDemographics: [row for row in demographics if row],
+    }
 
 
 def _received(item: _Staged, tenant_id: str, actor: str) -> Change:

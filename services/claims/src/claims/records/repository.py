@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+import orjson
+from sqlalchemy import TextClause, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.base import Base, table_of
@@ -67,10 +70,20 @@ class ClaimRepository:
         )
         return list((await self.session.scalars(query)).all())
 
-    async def insert_rows(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
-        """Insert many rows of one table at once (core insert, no ORM bookkeeping)."""
-        if rows:
-            await self.session.execute(insert(table_of(model)), list(rows))
+    async def insert_together(self, rows: Mapping[type[Base], Sequence[dict[str, Any]]]) -> None:
+        """Insert rows into several tables with one statement: one round trip and one plan
+        however many rows, where one insert per table sent a bind and an execute per row.
+
+        Each table's rows travel as one JSON array (the rows of a table share their keys);
+        the tables are written in the order given, so a row may refer to one before it.
+        """
+        present = [(model, list(batch)) for model, batch in rows.items() if batch]
+        if not present:
+            return
+        statement = _together(tuple((table_of(m).name, tuple(b[0])) for m, b in present))
+        await self.session.execute(
+            statement, {f"rows{i}": _json_rows(batch) for i, (_, batch) in enumerate(present)}
+        )
 
     async def lines(self, claim_id: uuid.UUID) -> list[ClaimLine]:
         """A claim's service lines in order."""
@@ -163,3 +176,31 @@ def _as_uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
+
+
+@cache
+def _together(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> TextClause:
+    """The statement writing tables of these names and columns (cached: a handful of shapes)."""
+    inserts = []
+    for index, (table, columns) in enumerate(shape):
+        listed = ", ".join(f'"{column}"' for column in columns)
+        inserts.append(
+            f'INSERT INTO "{table}" ({listed}) SELECT {listed} FROM '
+            f'jsonb_populate_recordset(CAST(NULL AS "{table}"), CAST(:rows{index} AS jsonb))'
+        )
+    *first, last = inserts
+    ctes = ", ".join(f"w{index} AS ({sql})" for index, sql in enumerate(first))
+    return text(f"WITH {ctes} {last}" if ctes else last)
+
+
+def _json_rows(rows: Sequence[dict[str, Any]]) -> str:
+    """Rows as a JSON array; decimals as strings, so no amount is rounded on the way."""
+    return orjson.dumps(rows, default=_as_text).decode()
+
+
+def _as_text(value: object) -> str:
+    """What orjson leaves: decimals, and ids read back from the database (asyncpg's own UUID
+    type)."""
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

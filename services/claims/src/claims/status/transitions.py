@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from opentelemetry import context as otel_context
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claimflow_shared.events.contracts import ClaimStatusChanged
 from claimflow_shared.messaging import outbox
 from claimflow_shared.telemetry import traced_by
+from claims.base import Base
 from claims.records.models import Claim, ClaimTransition
 from claims.records.repository import ClaimRepository
 from claims.status.machine import LIVE, ClaimStatus, check_transition
@@ -38,25 +40,33 @@ class Change:
         return replace(self, trace_context=context)
 
 
-async def record(session: AsyncSession, changes: Sequence[Change], *, at: datetime) -> None:
-    """Validate, keep and announce status changes (the claims' own rows are the caller's)."""
+async def record(
+    session: AsyncSession,
+    changes: Sequence[Change],
+    *,
+    at: datetime,
+    along: Mapping[type[Base], Sequence[dict[str, Any]]] | None = None,
+) -> None:
+    """Validate, keep and announce status changes (the claims' own rows are the caller's).
+
+    ``along`` are rows of other tables the caller writes in the same statement as the history
+    (intake's lines and demographics): one round trip for all of them.
+    """
     for change in changes:
         check_transition(change.from_status, change.to_status)
     repository = ClaimRepository(session)
-    await repository.insert_rows(
-        ClaimTransition,
-        [
-            {
-                "claim_id": c.claim_id,
-                "from_status": c.from_status,
-                "to_status": c.to_status,
-                "reason": c.reason,
-                "actor": c.actor,
-                "at": at,
-            }
-            for c in changes
-        ],
-    )
+    history = [
+        {
+            "claim_id": c.claim_id,
+            "from_status": c.from_status,
+            "to_status": c.to_status,
+            "reason": c.reason,
+            "actor": c.actor,
+            "at": at,
+        }
+        for c in changes
+    ]
+    await repository.insert_together({**(along or {}), ClaimTransition: history})
     for change in changes:
         with traced_by(change.trace_context):
             outbox.publish(session, _event(change, at))
