@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
-from functools import cache
+from collections.abc import Iterable
 from typing import Any
 
-import orjson
-from sqlalchemy import TextClause, delete, or_, select, text, update
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from claims.base import Base, table_of
 from claims.records.models import (
     Claim,
     ClaimFingerprint,
@@ -70,21 +66,6 @@ class ClaimRepository:
         )
         return list((await self.session.scalars(query)).all())
 
-    async def insert_together(self, rows: Mapping[type[Base], Sequence[dict[str, Any]]]) -> None:
-        """Insert rows into several tables with one statement: one round trip and one plan
-        however many rows, where one insert per table sent a bind and an execute per row.
-
-        Each table's rows travel as one JSON array (the rows of a table share their keys);
-        the tables are written in the order given, so a row may refer to one before it.
-        """
-        present = [(model, list(batch)) for model, batch in rows.items() if batch]
-        if not present:
-            return
-        statement = _together(tuple((table_of(m).name, tuple(b[0])) for m, b in present))
-        await self.session.execute(
-            statement, {f"rows{i}": _json_rows(batch) for i, (_, batch) in enumerate(present)}
-        )
-
     async def lines(self, claim_id: uuid.UUID) -> list[ClaimLine]:
         """A claim's service lines in order."""
         rows = await self.session.scalars(
@@ -138,12 +119,14 @@ class ClaimRepository:
         """Stage an audit entry of the ops queue."""
         self.session.add(action)
 
-    async def write_back(self, claims: Iterable[Claim]) -> None:
-        """Write the review columns of loaded claims changed in memory with one statement, and
-        let the session forget them. The unit of work would write one UPDATE per claim: each
-        changed a different set of columns."""
+    def review_rows(self, claims: Iterable[Claim]) -> list[dict[str, Any]]:
+        """The review columns of loaded claims changed in memory, as rows to write back in one
+        statement (``write_together``), and the session forgets the claims: its unit of work
+        would write one UPDATE per claim, each changing a different set of columns."""
         claims = list(claims)
-        rows = [
+        for claim in claims:
+            self.session.expunge(claim)
+        return [
             {
                 "id": claim.id,
                 "code_review": claim.code_review,
@@ -155,11 +138,6 @@ class ClaimRepository:
             }
             for claim in claims
         ]
-        if not rows:
-            return
-        for claim in claims:
-            self.session.expunge(claim)
-        await self.session.execute(update(Claim), rows)
 
     async def release_fingerprints(self, claim_ids: Iterable[uuid.UUID]) -> None:
         """Give up the duplicate-edit fingerprints of claims that are no longer live."""
@@ -176,31 +154,3 @@ def _as_uuid(value: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-@cache
-def _together(shape: tuple[tuple[str, tuple[str, ...]], ...]) -> TextClause:
-    """The statement writing tables of these names and columns (cached: a handful of shapes)."""
-    inserts = []
-    for index, (table, columns) in enumerate(shape):
-        listed = ", ".join(f'"{column}"' for column in columns)
-        inserts.append(
-            f'INSERT INTO "{table}" ({listed}) SELECT {listed} FROM '
-            f'jsonb_populate_recordset(CAST(NULL AS "{table}"), CAST(:rows{index} AS jsonb))'
-        )
-    *first, last = inserts
-    ctes = ", ".join(f"w{index} AS ({sql})" for index, sql in enumerate(first))
-    return text(f"WITH {ctes} {last}" if ctes else last)
-
-
-def _json_rows(rows: Sequence[dict[str, Any]]) -> str:
-    """Rows as a JSON array; decimals as strings, so no amount is rounded on the way."""
-    return orjson.dumps(rows, default=_as_text).decode()
-
-
-def _as_text(value: object) -> str:
-    """What orjson leaves: decimals, and ids read back from the database (asyncpg's own UUID
-    type)."""
-    if isinstance(value, Decimal | uuid.UUID):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")

@@ -2,7 +2,7 @@
 
 Results are joined set by set: every claim a run of results names is locked in one statement
 (in id order, so concurrent workers queue instead of deadlocking), their overrides read in one
-more, the claims written back with one statement and every status change with one more.
+more, the claims written back and every status change recorded with one more.
 Within the set the results are applied in delivery order, so a claim moves exactly as it would
 have one result at a time.
 """
@@ -23,6 +23,7 @@ from claimflow_shared.events.contracts import (
 )
 from claims.records.models import Claim
 from claims.records.repository import ClaimRepository
+from claims.records.together import write_together
 from claims.review.decision import decide
 from claims.status.machine import AWAITING_REVIEW, ClaimStatus, can_move
 from claims.status.transitions import Change, change_of, record, settle
@@ -60,9 +61,11 @@ async def record_results(
         change = _redecided(claim, overrides.get(claim.id, []), now=now, actor=SYSTEM)
         if change is not None:
             changes.append(change.traced(arrival.trace_context))
-    await repository.write_back(kept.values())
+    written = repository.review_rows(kept.values())
     if changes:
-        await record(session, changes, at=now)
+        await record(session, changes, at=now, updating={Claim: written})
+    else:
+        await write_together(session, update={Claim: written})
 
 
 def _keep(claim: Claim, result: ReviewResult, now: datetime) -> bool:

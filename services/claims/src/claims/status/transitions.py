@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from opentelemetry import context as otel_context
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from claimflow_shared.events.contracts import ClaimStatusChanged
 from claimflow_shared.messaging import outbox
 from claimflow_shared.telemetry import traced_by
-from claims.base import Base
 from claims.records.models import Claim, ClaimTransition
 from claims.records.repository import ClaimRepository
+from claims.records.together import Rows, write_together
 from claims.status.machine import LIVE, ClaimStatus, check_transition
 
 
@@ -45,16 +44,17 @@ async def record(
     changes: Sequence[Change],
     *,
     at: datetime,
-    along: Mapping[type[Base], Sequence[dict[str, Any]]] | None = None,
+    along: Rows | None = None,
+    updating: Rows | None = None,
 ) -> None:
     """Validate, keep and announce status changes (the claims' own rows are the caller's).
 
-    ``along`` are rows of other tables the caller writes in the same statement as the history
-    (intake's lines and demographics): one round trip for all of them.
+    ``along`` are rows of other tables to insert in the same statement as the history (intake's
+    lines and demographics), ``updating`` rows to update in it (the join's claims): one round
+    trip for all of them.
     """
     for change in changes:
         check_transition(change.from_status, change.to_status)
-    repository = ClaimRepository(session)
     history = [
         {
             "claim_id": c.claim_id,
@@ -66,11 +66,13 @@ async def record(
         }
         for c in changes
     ]
-    await repository.insert_together({**(along or {}), ClaimTransition: history})
+    await write_together(
+        session, update=updating, insert={**(along or {}), ClaimTransition: history}
+    )
     for change in changes:
         with traced_by(change.trace_context):
             outbox.publish(session, _event(change, at))
-    await repository.release_fingerprints(
+    await ClaimRepository(session).release_fingerprints(
         c.claim_id for c in changes if c.from_status in LIVE and c.to_status not in LIVE
     )
 
