@@ -4,8 +4,8 @@ An insert or update of many rows through the driver sends a bind and an execute 
 each table is a round trip of its own. Here each table's rows travel as one JSON array, read
 back into rows by ``jsonb_populate_recordset``, and every table is a part of one statement:
 the updates first, then the inserts in the order given, so a row may refer to one before it.
-The rows of one table share their keys; an update matches rows on the table's primary key and
-sets the other keys.
+The rows of one table share their keys; an update matches rows on the table's primary key (one
+column) and sets the other keys.
 """
 
 from __future__ import annotations
@@ -18,31 +18,47 @@ from typing import Any
 
 import orjson
 from sqlalchemy import TextClause, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claims.base import Base, table_of
 
 Rows = Mapping[type[Base], Sequence[dict[str, Any]]]
-_Part = tuple[str, str, tuple[str, ...], tuple[str, ...]]
-"""How a table is written: update or insert, its name, its key columns, the columns given."""
+_Part = tuple[str, str, str, str, tuple[str, ...]]
+"""How a table is written: update or insert, its name, its key column and that column's type,
+the columns given."""
 
 
 async def write_together(
     session: AsyncSession, *, update: Rows | None = None, insert: Rows | None = None
 ) -> None:
     """Update and insert rows of several tables in the caller's transaction, in one statement."""
+    written = statement_of(update=update, insert=insert)
+    if written is not None:
+        await session.execute(*written)
+
+
+def statement_of(
+    *, update: Rows | None = None, insert: Rows | None = None
+) -> tuple[TextClause, dict[str, Any]] | None:
+    """The statement and parameters ``write_together`` runs; None when there are no rows."""
     parts: list[_Part] = []
-    params: dict[str, str] = {}
+    params: dict[str, Any] = {}
     for kind, rows in (("update", update or {}), ("insert", insert or {})):
         for model, batch in rows.items():
             if not batch:
                 continue
             table = table_of(model)
-            keys = tuple(column.name for column in table.primary_key.columns)
-            parts.append((kind, table.name, keys, tuple(batch[0])))
-            params[f"rows{len(params)}"] = _json_rows(batch)
-    if parts:
-        await session.execute(_statement(tuple(parts)), params)
+            index = len(parts)
+            key, key_type = "", ""
+            if kind == "update":
+                [column] = table.primary_key.columns
+                dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+                key, key_type = column.name, column.type.compile(dialect=dialect)
+                params[f"keys{index}"] = [row[key] for row in batch]
+            parts.append((kind, table.name, key, key_type, tuple(batch[0])))
+            params[f"rows{index}"] = _json_rows(batch)
+    return (_statement(tuple(parts)), params) if parts else None
 
 
 @cache
@@ -55,15 +71,19 @@ def _statement(parts: tuple[_Part, ...]) -> TextClause:
 
 
 def _part(
-    index: int, kind: str, table: str, keys: tuple[str, ...], columns: tuple[str, ...]
+    index: int, kind: str, table: str, key: str, key_type: str, columns: tuple[str, ...]
 ) -> str:
     rows = f'jsonb_populate_recordset(CAST(NULL AS "{table}"), CAST(:rows{index} AS jsonb))'
     if kind == "insert":
         listed = ", ".join(f'"{column}"' for column in columns)
         return f'INSERT INTO "{table}" ({listed}) SELECT {listed} FROM {rows}'
-    sets = ", ".join(f'"{column}" = r."{column}"' for column in columns if column not in keys)
-    match = " AND ".join(f't."{key}" = r."{key}"' for key in keys)
-    return f'UPDATE "{table}" AS t SET {sets} FROM {rows} AS r WHERE {match}'
+    sets = ", ".join(f'"{column}" = r."{column}"' for column in columns if column != key)
+    # The keys again, as an array: the planner cannot see how many rows the JSON holds, and
+    # without them it joins by scanning the whole table.
+    return (
+        f'UPDATE "{table}" AS t SET {sets} FROM {rows} AS r'
+        f' WHERE t."{key}" = ANY(CAST(:keys{index} AS {key_type}[])) AND t."{key}" = r."{key}"'
+    )
 
 
 def _json_rows(rows: Sequence[dict[str, Any]]) -> str:
