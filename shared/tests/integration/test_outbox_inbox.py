@@ -3,7 +3,6 @@
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
@@ -81,20 +80,6 @@ class RefusingBus(MemoryBus):
         raise ConnectionError("broker unreachable")
 
 
-async def outbox_rows(database: Database) -> int:
-    async with database.session() as session:
-        return int(await session.scalar(select(func.count()).select_from(OutboxRecord)) or 0)
-
-
-async def relay_once(database: Database, bus: MemoryBus, **options: Any) -> int:
-    """One turn of a fresh relay, which then gives the lead up."""
-    relay = OutboxRelay(database=database, bus=bus, tracer=TRACER, **options)
-    try:
-        return await relay.relay_once()
-    finally:
-        await relay.close()
-
-
 async def commit_and_see_it_relayed(database: Database, bus: MemoryBus) -> None:
     """Commit one event; return once a relay has put it on the bus (failing after 5 s)."""
     async with database.session() as session:
@@ -116,11 +101,8 @@ class TestOutbox:
         [published] = await bus.read_all("claims.events")
         assert published.header("ce_id") == envelope.id and published.key == b"c-1"
         assert published.header("traceparent") is not None
-        # the row goes with the relay's next turn, in the statement that looks for more
-        assert await outbox_rows(platform_db) == 1
-        assert await relay.relay_once() == 0
-        assert await outbox_rows(platform_db) == 0
-        await relay.close()
+        async with platform_db.session() as session:
+            assert await session.scalar(select(func.count()).select_from(OutboxRecord)) == 0
 
     async def test_a_batch_the_bus_refused_stays_for_the_next_turn_in_order(
         self, platform_db: Database
@@ -129,10 +111,11 @@ class TestOutbox:
         rows back, oldest first."""
         async with platform_db.session() as session:
             sent = [outbox.publish(session, event(f"c-{i}")).id for i in range(5)]
+        broken = OutboxRelay(database=platform_db, bus=RefusingBus(), tracer=TRACER)
         with pytest.raises(ConnectionError):
-            await relay_once(platform_db, RefusingBus())
+            await broken.relay_once()
         bus = MemoryBus(partitions=1)
-        assert await relay_once(platform_db, bus) == 5
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 5
         assert [m.header("ce_id") for m in await bus.read_all("claims.events")] == sent
 
     async def test_rolled_back_rows_are_never_published(self, platform_db: Database) -> None:
@@ -141,7 +124,7 @@ class TestOutbox:
             async with platform_db.session() as session:
                 outbox.publish(session, event())
                 raise RuntimeError("the change failed")
-        assert await relay_once(platform_db, bus) == 0
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 0
 
     async def test_a_rolled_back_savepoint_drops_only_what_it_published(
         self, platform_db: Database
@@ -156,7 +139,7 @@ class TestOutbox:
             async with session.begin_nested():
                 outbox.publish(session, event("inside-kept"))
             outbox.publish(session, event("after"))
-        assert await relay_once(platform_db, bus) == 3
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 3
         published = await bus.read_all("claims.events")
         assert [m.key for m in published] == [b"before", b"inside-kept", b"after"]
 
@@ -173,7 +156,7 @@ class TestOutbox:
                         outbox.publish(session, event("inner"))
                     raise RuntimeError("the outer nested change failed")
             outbox.publish(session, event("after"))
-        assert await relay_once(platform_db, bus) == 2
+        assert await OutboxRelay(database=platform_db, bus=bus, tracer=TRACER).relay_once() == 2
         published = await bus.read_all("claims.events")
         assert [m.key for m in published] == [b"before", b"after"]
 
@@ -232,7 +215,6 @@ class TestOutbox:
         async def drain(relay: OutboxRelay) -> None:
             while await relay.relay_once():
                 pass
-            await relay.close()
 
         await asyncio.gather(*(drain(r) for r in relays))
         ids = [m.header("ce_id") for m in await bus.read_all("claims.events")]
@@ -245,7 +227,6 @@ class TestOutbox:
             database=platform_db, bus=MemoryBus(), tracer=TRACER, keep_published=timedelta(hours=1)
         )
         await first.relay_once()
-        await first.close()
         restarted_bus = MemoryBus()
         restarted = OutboxRelay(
             database=platform_db,
@@ -567,18 +548,18 @@ class HeldBus(MemoryBus):
 
 
 class TestRelayOrder:
-    async def test_a_second_relay_publishes_nothing_while_another_leads(
+    async def test_a_second_relay_waits_while_one_is_publishing(
         self, platform_db: Database
     ) -> None:
         """Two workers of a service run two relays; the later event of a claim must not
-        overtake the earlier one that the first relay is still publishing, so only the relay
-        holding the lock publishes, between its batches too, until it gives the lead up."""
+        overtake the earlier one that the first relay is still publishing."""
         bus = MemoryBus(partitions=1)
         held = HeldBus(bus)
         async with platform_db.session() as session:
             first = outbox.publish(session, event("c-1"))
-        leader = OutboxRelay(database=platform_db, bus=held, tracer=TRACER)
-        slow = asyncio.create_task(leader.relay_once())
+        slow = asyncio.create_task(
+            OutboxRelay(database=platform_db, bus=held, tracer=TRACER).relay_once()
+        )
         await asyncio.wait_for(held.holding.wait(), 5)
         async with platform_db.session() as session:
             second = outbox.publish(session, event("c-1"))
@@ -586,54 +567,6 @@ class TestRelayOrder:
         assert await other.relay_once() == 0
         held.gate.set()
         assert await slow == 1
-        assert await other.relay_once() == 0 and leader.leading
-        await leader.close()
         assert await other.relay_once() == 1
-        await other.close()
         order = [m.header("ce_id") for m in await bus.read_all("claims.events")]
         assert order == [first.id, second.id]
-
-    async def test_the_lead_goes_with_the_leaders_connection(self, platform_db: Database) -> None:
-        """A killed worker's connection closes with it: the lock is free for another relay,
-        which publishes again what the dead one had not yet forgotten; the old leader, should
-        it live on, steps down at its next turn."""
-        bus = MemoryBus(partitions=1)
-        leader = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER)
-        async with platform_db.session() as session:
-            outbox.publish(session, event("c-1"))
-        assert await leader.relay_once() == 1
-        async with platform_db.session() as session:
-            killed = await session.scalar(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_locks"
-                    " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()"
-                )
-            )
-            outbox.publish(session, event("c-2"))
-        assert killed
-        with pytest.raises(Exception, match="(?i)connection|closed|terminat"):
-            await leader.relay_once()
-        assert not leader.leading
-        # c-1's row was to go with the leader's next turn: the new leader publishes it again
-        assert await relay_once(platform_db, bus) == 2
-        assert [m.key for m in await bus.read_all("claims.events")] == [b"c-1", b"c-1", b"c-2"]
-
-    async def test_a_batch_published_but_not_yet_deleted_is_published_again(
-        self, platform_db: Database
-    ) -> None:
-        """A relay that dies between its publish and its delete leaves the rows: the next
-        relay publishes them again (the consumers' inbox absorbs the repeat)."""
-        bus = MemoryBus(partitions=1)
-        async with platform_db.session() as session:
-            sent = outbox.publish(session, event("c-1"))
-        dying = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER)
-
-        async def die(rows: int) -> None:
-            raise asyncio.CancelledError
-
-        dying.before_commit = die
-        with pytest.raises(asyncio.CancelledError):
-            await dying.relay_once()
-        assert not dying.leading
-        assert await relay_once(platform_db, bus) == 1
-        assert [m.header("ce_id") for m in await bus.read_all("claims.events")] == [sent.id] * 2

@@ -8,27 +8,17 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import cast
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.trace import SpanKind
-from sqlalchemy import (
-    BigInteger,
-    Row,
-    Select,
-    bindparam,
-    delete,
-    func,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy import Delete, Row, Table, Update, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.bus import EventBus, Message
 from claimflow_shared.db import Database
-from claimflow_shared.errors import is_connection_error
 from claimflow_shared.events import Envelope, Event
 from claimflow_shared.messaging import outbox_staging
 from claimflow_shared.messaging.models import OutboxRecord
@@ -77,27 +67,35 @@ RELAYED = (
 Relayed = Row[int, str, str, str, str, list[list[str]], bytes]
 
 RELAY_LOCK = 0x636C6D66_6F626F78
-"""The session-level advisory lock the service's publishing relay holds (its leadership)."""
+"""The transaction-level advisory lock a relay holds while it publishes a batch."""
 
 
-def _turn(size: int, *, keep: bool) -> Select[int, str, str, str, str, list[list[str]], bytes]:
-    """One statement: forget the rows of ``:done``, published by the turn before (``keep``:
-    mark them published), and read the oldest ``size`` unpublished rows after them. Both parts
-    see the same snapshot, so the read leaves ``:done`` out itself."""
-    done = bindparam("done", type_=ARRAY(BigInteger))
-    published = OutboxRecord.id == func.any(done)
-    forget = (
-        update(OutboxRecord).where(published).values(published_at=func.now())
-        if keep
-        else delete(OutboxRecord).where(published)
-    )
-    return (
-        select(*RELAYED)
-        .add_cte(forget.cte("forgotten"))
-        .where(OutboxRecord.published_at.is_(None), OutboxRecord.id != func.all(done))
-        .order_by(OutboxRecord.id)
+def claim_batch(size: int, *, keep: bool) -> Delete | Update:
+    """One statement that takes the relay lock, picks the oldest ``size`` unpublished rows and
+    deletes them (``keep``: marks them published), returning them; the caller publishes them
+    before it commits, and a rollback puts them back. Nothing when another relay holds the
+    lock: its batch is older than anything this one could pick.
+
+    One round trip where a lock, a select and a delete took three; the lock sits in the batch's
+    query, as a subquery PostgreSQL evaluates once per execution.
+    """
+    outbox = cast(Table, OutboxRecord.__table__)
+    locked = select(func.pg_try_advisory_xact_lock(RELAY_LOCK)).scalar_subquery()
+    batch = (
+        select(outbox.c.id)
+        .where(outbox.c.published_at.is_(None), locked)
+        .order_by(outbox.c.id)
         .limit(size)
+        .with_for_update(skip_locked=True)
+        .cte("batch")
     )
+    taken = outbox.c.id == batch.c.id
+    statement = (
+        update(outbox).where(taken).values(published_at=func.now())
+        if keep
+        else delete(outbox).where(taken)
+    )
+    return statement.returning(*(outbox.c[column.key] for column in RELAYED))
 
 
 def _by_id(row: Relayed) -> int:
@@ -107,18 +105,15 @@ def _by_id(row: Relayed) -> int:
 class OutboxRelay:
     """Moves outbox rows to the bus in batches.
 
-    Every worker of a service runs a relay, but one publishes: the relay holding the
-    session-level advisory lock ``RELAY_LOCK`` on a connection it keeps (ADR 22), so a claim's
-    later event can never reach the bus before an earlier one another relay is still
-    publishing. The others try for the lock at every poll, and one takes over within a poll of
-    the leader's connection closing (a killed worker's closes with its process).
+    Every worker of a service runs a relay, but one publishes at a time: a batch is published
+    under an advisory lock on the service's database, so a claim's later event can never reach
+    the bus before an earlier one another relay is still publishing. A relay that finds the lock
+    taken does nothing this turn. A relay killed mid-batch releases the lock with its connection.
 
-    A turn is one statement outside any transaction, then the publish: the statement deletes
-    the rows the turn before published (``keep_published``: marks them published; the
-    in-process bus replays them after a restart, the inbox absorbs the repeats) and reads the
-    oldest unpublished ones. Rows published but not yet deleted when a relay dies are published
-    again by the next, as a rolled-back batch was before. ``before_commit`` (fault injection
-    for crash tests) runs between a batch's publish and the turn that deletes it.
+    With ``keep_published`` set, published rows are kept that long (the in-process bus replays
+    them after a restart, the inbox absorbs the repeats); otherwise they are deleted at once.
+    ``before_commit`` (fault injection for crash tests) runs between a batch's publish and the
+    commit that marks it relayed.
     """
 
     def __init__(
@@ -142,77 +137,24 @@ class OutboxRelay:
         self._metrics = metrics
         self.before_commit: Callable[[int], Awaitable[None]] | None = None
         self.commit_signal = CommitSignal(database.engine.url, self.wake)
-        self._turn = _turn(batch_size, keep=keep_published is not None)
-        self._lead: AsyncConnection | None = None
-        self._published: list[int] = []
+        self._claim = claim_batch(batch_size, keep=keep_published is not None)
 
     def wake(self) -> None:
         """Look at the outbox now instead of at the next poll."""
         self._wake.set()
 
-    @property
-    def leading(self) -> bool:
-        """Whether this relay holds the lock: the one that publishes."""
-        return self._lead is not None
-
     async def relay_once(self) -> int:
-        """Forget the batch the turn before published and publish the next; return how many
-        rows it published (none while another relay leads)."""
+        """Publish one batch; return how many rows it moved."""
         with suppress_instrumentation():
-            connection = self._lead or await self._take_the_lead()
-            if connection is None:
-                return 0
-            try:
-                result = await connection.execute(self._turn, {"done": self._published})
-                self._published = []
-                rows = sorted(result.all(), key=_by_id)
+            async with self._database.session() as session:
+                rows = sorted((await session.execute(self._claim)).all(), key=_by_id)
                 if not rows:
                     return 0
                 await self._bus.publish([self._message(row) for row in rows])
                 self._count_published(rows)
                 if self.before_commit is not None:
                     await self.before_commit(len(rows))
-                self._published = [row.id for row in rows]
-            except BaseException as exc:
-                if not isinstance(exc, Exception) or is_connection_error(exc):
-                    await self._step_down(broken=True)
-                raise
             return len(rows)
-
-    async def _take_the_lead(self) -> AsyncConnection | None:
-        """Take the lock on an autocommit connection kept for it; None when another has it."""
-        connection = await self._database.engine.connect()
-        try:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            taken = await connection.scalar(select(func.pg_try_advisory_lock(RELAY_LOCK)))
-        except BaseException:
-            await connection.invalidate()
-            raise
-        if not taken:
-            await connection.close()
-            return None
-        self._lead = connection
-        return connection
-
-    async def _step_down(self, *, broken: bool = False) -> None:
-        """Give the lock up, once the last batch is forgotten. A connection in doubt is
-        closed, which frees the lock server-side; a pooled connection must never keep it."""
-        connection, self._lead = self._lead, None
-        if connection is None:
-            return
-        try:
-            if not broken:
-                if self._published:
-                    await connection.execute(self._turn.limit(0), {"done": self._published})
-                await connection.scalar(select(func.pg_advisory_unlock(RELAY_LOCK)))
-                await connection.close()
-                return
-        except Exception as exc:
-            log.debug("outbox relay lock not released cleanly: %s", exc)
-        finally:
-            self._published = []
-        await connection.invalidate()
-        await connection.close()
 
     def _count_published(self, rows: Sequence[Relayed]) -> None:
         if self._metrics is None:
@@ -226,7 +168,7 @@ class OutboxRelay:
             if self._metrics is None:
                 return
             async with self._database.session() as session:
-                count, age = await backlog(session, self._published)
+                count, age = await backlog(session)
             self._metrics.outbox_backlog.set(count)
             self._metrics.outbox_oldest_age.set(age)
 
@@ -275,8 +217,7 @@ class OutboxRelay:
     async def run(self) -> None:
         """Relay until cancelled, woken by commits that wrote outbox rows (this process's at
         once, the others' by their notification; polling as well); back off while the bus or
-        database is unreachable. A relay that does not lead only tries for the lock at each
-        poll: every commit's wake would be a round trip for nothing."""
+        database is unreachable."""
         listener = asyncio.create_task(self.commit_signal.run(), name="outbox-commit-signal")
         local = outbox_staging.on_commit(self._database.engine.sync_engine, self.wake)
         try:
@@ -285,11 +226,6 @@ class OutboxRelay:
             local()
             listener.cancel()
             await asyncio.gather(listener, return_exceptions=True)
-            await asyncio.shield(self.close())
-
-    async def close(self) -> None:
-        """Give the lead up (another relay takes it at its next poll)."""
-        await self._step_down()
 
     async def _relay_forever(self) -> None:
         failures = 0
@@ -305,12 +241,7 @@ class OutboxRelay:
                 log.warning("outbox relay failed (%s); retrying in %.1fs", exc, delay)
                 await self._idle(delay)  # a commit signal (the database is back) ends it early
                 continue
-            if not self.leading:
-                await asyncio.sleep(self._poll_interval)
-                self._wake.clear()
-            elif moved < self._batch_size:
-                # the rows just published go with the next turn: the next wake (under load,
-                # at once), the next poll, or the close at shutdown
+            if moved < self._batch_size:
                 await self._idle(self._poll_interval)
 
     async def _idle(self, seconds: float) -> None:
@@ -327,10 +258,8 @@ async def prune_published(session: AsyncSession, *, older_than: timedelta) -> in
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def backlog(session: AsyncSession, published: Sequence[int] = ()) -> tuple[int, float]:
-    """Unpublished rows and the age in seconds of the oldest one; ``published`` are rows
-    published already that their relay's next turn deletes (another process's relay cannot
-    know them: its figure may count a batch or so more)."""
+async def backlog(session: AsyncSession) -> tuple[int, float]:
+    """Unpublished rows and the age in seconds of the oldest one."""
     count, oldest = (
         await session.execute(
             select(
@@ -338,11 +267,7 @@ async def backlog(session: AsyncSession, published: Sequence[int] = ()) -> tuple
                 func.coalesce(
                     func.extract("epoch", func.now() - func.min(OutboxRecord.created_at)), 0
                 ),
-            ).where(
-                OutboxRecord.published_at.is_(None),
-                OutboxRecord.id != func.all(bindparam("published", type_=ARRAY(BigInteger))),
-            ),
-            {"published": list(published)},
+            ).where(OutboxRecord.published_at.is_(None))
         )
     ).one()
     return int(count), float(oldest)
