@@ -14,11 +14,11 @@ from claimflow_shared.db import Database
 from claims.records.models import Claim, ClaimTransition
 from claims.records.together import statement_of
 
-Claim_ = Callable[..., dict[str, Any]]
+Document = Callable[..., dict[str, Any]]
 
 
 async def test_an_update_uses_the_primary_key_on_a_big_table(
-    api: Any, claim: Claim_, database: Database, sql: Any
+    api: Any, claim: Document, database: Database, sql: Any
 ) -> None:
     answer = await api.submitted(claim())
     async with database.session() as session:

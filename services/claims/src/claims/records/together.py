@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import TextClause, text
+from sqlalchemy import Table, TextClause, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,13 +52,19 @@ def statement_of(
             index = len(parts)
             key, key_type = "", ""
             if kind == "update":
-                [column] = table.primary_key.columns
-                dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
-                key, key_type = column.name, column.type.compile(dialect=dialect)
+                key, key_type = _key_of(table)
                 params[f"keys{index}"] = [row[key] for row in batch]
             parts.append((kind, table.name, key, key_type, tuple(batch[0])))
             params[f"rows{index}"] = _json_rows(batch)
     return (_statement(tuple(parts)), params) if parts else None
+
+
+@cache
+def _key_of(table: Table) -> tuple[str, str]:
+    """A table's one primary key column and its SQL type (compiled once per table)."""
+    [column] = table.primary_key.columns
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return column.name, column.type.compile(dialect=dialect)
 
 
 @cache
