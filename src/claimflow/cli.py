@@ -14,6 +14,7 @@ from claimflow.catalog_cli import catalog
 from claimflow.docs import docs as docs_command
 from claimflow.services import definition, definitions
 from claimflow_shared.auth.keys import Role
+from claimflow_shared.collector import freeze_startup_heap, serve_with_fewer_collections
 from claimflow_shared.logs import configure_logging
 
 app = typer.Typer(help="claimflow: US medical billing backend", no_args_is_help=True)
@@ -40,6 +41,7 @@ def run(data_dir: DataDir = Path(".data"), log_level: str = "INFO") -> None:
     from claimflow import embedded
 
     configure_logging(log_level)
+    serve_with_fewer_collections()
     try:
         asyncio.run(embedded.run(data_dir.resolve()))
     finally:
@@ -58,8 +60,11 @@ def api(service: str, host: str = "127.0.0.1", port: int = 0) -> None:
     configure_logging(settings.log_level)
     from claimflow_shared.http.app import build_app
 
+    built = build_app(chosen, settings)
+    serve_with_fewer_collections()
+    freeze_startup_heap()
     uvicorn.run(
-        build_app(chosen, settings),
+        built,
         host=host,
         port=port or settings.port,
         log_config=None,
@@ -77,6 +82,7 @@ def worker(service: str) -> None:
     chosen = definition(service)
     settings = chosen.settings_type()
     configure_logging(settings.log_level)
+    serve_with_fewer_collections()
     # the APIs run on uvloop (uvicorn picks it); workers too: less CPU per socket and timer
     uvloop.run(serve_worker(chosen, settings))
 

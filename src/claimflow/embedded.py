@@ -22,6 +22,7 @@ from claimflow.services import definitions
 from claimflow_shared.auth.keys import Role
 from claimflow_shared.bus import EventBus
 from claimflow_shared.bus.memory import MemoryBus
+from claimflow_shared.collector import freeze_startup_heap
 from claimflow_shared.http.app import build_app
 from claimflow_shared.http.probes import QuietServer
 from claimflow_shared.runtime import Runtime, ServiceDefinition, build_runtime
@@ -156,6 +157,7 @@ async def run(data_dir: Path) -> None:
     key = (data_dir / "demo-api-key").read_text().strip()
     serving = asyncio.create_task(serve(settings, stop=stop))
     await _wait_until_listening(settings)
+    freeze_startup_heap()
     print(
         f"claimflow is up in {time.monotonic() - started:.1f}s"
         " (embedded: pgserver + in-process bus)"

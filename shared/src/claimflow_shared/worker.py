@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from claimflow_shared.bus import dlq_topic
+from claimflow_shared.collector import freeze_startup_heap
 from claimflow_shared.events import Envelope
 from claimflow_shared.events.contracts import TOPICS
 from claimflow_shared.messaging.consumer import EventConsumer
@@ -157,7 +158,13 @@ async def serve_worker(
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: task.cancel() if task else None)
     await runtime.bus.start()
-    log.info("%s worker started (bus=%s)", definition.name, runtime.settings.bus)
+    frozen = freeze_startup_heap()
+    log.info(
+        "%s worker started (bus=%s; %d objects frozen)",
+        definition.name,
+        runtime.settings.bus,
+        frozen,
+    )
     probes = None
     if runtime.settings.metrics_port:
         from claimflow_shared.http.probes import probe_server
