@@ -55,6 +55,8 @@ typecheck: install
 BENCH_SCRIPTS := x12_837p x12_278 catalog_import catalog_review catalog_review_db catalog_api \
                  claims_intake webhook_sender webhook_delivery
 E2E_WORKERS ?= 1 2 4
+# The pipeline once more with claims submitted in batches of 100, as clearinghouses send them.
+E2E_BATCHED := --batch 100 --concurrency 4 --latency-seconds 10 --name e2e_pipeline_w1_batch100
 
 bench: install
 	@$(MAKE) --no-print-directory infra-up
@@ -66,6 +68,8 @@ bench: install
 	    echo "== bench/e2e_pipeline.py --workers $$workers"; \
 	    $(UV) run --frozen python bench/e2e_pipeline.py --workers $$workers || status=1; \
 	  done; \
+	  echo "== bench/e2e_pipeline.py $(E2E_BATCHED)"; \
+	  $(UV) run --frozen python bench/e2e_pipeline.py $(E2E_BATCHED) || status=1; \
 	  $(MAKE) --no-print-directory infra-down; exit $$status
 
 clean: infra-down
