@@ -62,6 +62,7 @@ E2E_WORKERS ?= 1 2 4
 E2E_BATCHED := --batch 100 --concurrency 4 --latency-seconds 10 --name e2e_pipeline_w1_batch100
 
 bench: install
+	@$(MAKE) --no-print-directory infra-down INFRA_STATE=$(BENCH_STATE) > /dev/null
 	@rm -rf $(BENCH_STATE)
 	@$(MAKE) --no-print-directory infra-up INFRA_STATE=$(BENCH_STATE)
 	@set -a; . $(BENCH_STATE)/infra.env; set +a; status=0; \
