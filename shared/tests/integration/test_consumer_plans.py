@@ -57,6 +57,4 @@ async def test_the_setting_ends_with_the_transaction(platform_db: Database) -> N
         assert await session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
     async with platform_db.session() as session:
         assert await session.scalar(text("SHOW plan_cache_mode")) == "auto"
-        assert not await inbox.first_delivery(
-            session, consumer="c", event_id="e-2", event_type="t"
-        )
+        assert not await inbox.first_delivery(session, consumer="c", event_id="e-2", event_type="t")

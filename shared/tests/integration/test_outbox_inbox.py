@@ -202,6 +202,26 @@ class TestOutbox:
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)
 
+    async def test_a_relay_cancelled_as_a_commit_wakes_it_stops(
+        self, platform_db: Database
+    ) -> None:
+        """The wake-up and the cancellation arrive in the same turn of the loop: the
+        cancellation must not be lost (it was, through ``asyncio.wait_for`` on Python 3.11,
+        and the worker never stopped)."""
+        relay = OutboxRelay(
+            database=platform_db, bus=MemoryBus(partitions=1), tracer=TRACER, poll_interval=60
+        )
+        relay.commit_signal.run = asyncio.Event().wait  # type: ignore[method-assign]
+        running = asyncio.create_task(relay.run())
+        await asyncio.sleep(0.3)  # its first look is over: idle for 60 s
+        relay.wake()
+        running.cancel()
+        done, _ = await asyncio.wait([running], timeout=5)
+        if not done:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+        assert running in done and running.cancelled()
+
     async def test_concurrent_relays_never_publish_a_row_twice(self, platform_db: Database) -> None:
         bus = MemoryBus(partitions=3)
         async with platform_db.session() as session:

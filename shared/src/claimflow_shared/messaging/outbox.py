@@ -245,8 +245,11 @@ class OutboxRelay:
                 await self._idle(self._poll_interval)
 
     async def _idle(self, seconds: float) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11, wait_for returns normally when it is
+        # cancelled in the turn its awaitable finishes, and the relay would never stop.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         self._wake.clear()
 
 
