@@ -26,10 +26,7 @@ async def authenticate(
         raise Unauthorized("An API key is required (Authorization: Bearer <key> or X-API-Key).")
     runtime = request.app.state.runtime
     resolver: KeyResolver = runtime.keys
-    # Its own short transaction (no connection at all on a cache hit): a request waiting on
-    # something else, such as a group commit, must not hold a pooled connection meanwhile.
-    async with runtime.database.session() as session:
-        principal = await resolver.resolve(session, secret)
+    principal = await resolver.resolve(runtime.database, secret)
     if principal is None:
         raise Unauthorized("The API key is unknown or revoked.")
     request.state.principal = principal

@@ -8,11 +8,15 @@ import time
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.auth.models import ApiKey
+
+if TYPE_CHECKING:
+    from claimflow_shared.db import Database
 
 KEY_PREFIX = "cf_"
 
@@ -103,20 +107,26 @@ class KeyResolver:
         self._ttl = ttl
         self._cache: dict[str, tuple[float, Principal | None]] = {}
 
-    async def resolve(self, session: AsyncSession, secret: str) -> Principal | None:
-        """The live key's principal, or None."""
+    async def resolve(self, database: Database, secret: str) -> Principal | None:
+        """The live key's principal, or None.
+
+        A cached answer opens no session. A miss reads the key in its own short transaction:
+        a request waiting on something else, such as a group commit, must not hold a pooled
+        connection meanwhile.
+        """
         digest = hash_secret(secret)
         now = time.monotonic()
         cached = self._cache.get(digest)
         if cached is not None and cached[0] > now:
             return cached[1]
-        row = (
-            await session.execute(
-                select(ApiKey.id, ApiKey.tenant_id, ApiKey.roles).where(
-                    ApiKey.secret_sha256 == digest, ApiKey.revoked_at.is_(None)
+        async with database.session() as session:
+            row = (
+                await session.execute(
+                    select(ApiKey.id, ApiKey.tenant_id, ApiKey.roles).where(
+                        ApiKey.secret_sha256 == digest, ApiKey.revoked_at.is_(None)
+                    )
                 )
-            )
-        ).first()
+            ).first()
         principal = (
             Principal(str(row.id), row.tenant_id, frozenset(Role(r) for r in row.roles))
             if row
