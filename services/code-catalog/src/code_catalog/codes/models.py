@@ -9,7 +9,7 @@ the next version (a descriptor or billability change that takes effect later).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import BigInteger, Boolean, Computed, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
@@ -57,6 +57,17 @@ class Code(Base):
         TSVECTOR, Computed(SEARCH_VECTOR, persisted=True), deferred=True
     )
 
-    def covers(self, day: date) -> bool:
-        """Whether this version is in force on ``day``."""
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+class Dated(Protocol):
+    """Anything with a version's days: a ``Code`` or a row read with its columns."""
+
+    @property
+    def valid_from(self) -> date: ...
+
+    @property
+    def valid_to(self) -> date | None: ...
+
+
+def covers(version: Dated, day: date) -> bool:
+    """Whether ``version`` is in force on ``day``."""
+    return version.valid_from <= day and (version.valid_to is None or day <= version.valid_to)

@@ -7,7 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, and_, any_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -16,17 +29,26 @@ from code_catalog.codes.models import Code
 from code_catalog.codes.search import SearchQuery
 from code_catalog.releases.models import Release
 
-# One statement for every lookup: array parameters (= ANY) instead of IN lists, which
-# SQLAlchemy would re-render for each length of the list.
-LABELLED_VERSIONS = (
-    select(Code, (Release.code_system + " " + Release.version).label("release"))
-    .join(Release, Release.id == Code.release_id)
+CODES = Code.__table__
+RELEASES = Release.__table__
+VERSION_COLUMNS = [column for column in CODES.c if column.key != "search"]
+"""A version as lookups read it: every column but the search vector."""
+
+# One statement for every lookup and validation batch: array parameters (= ANY) instead of IN
+# lists, which SQLAlchemy would re-render for each length of the list. Both read plain rows on
+# the session's connection: building ORM entities (identity map, instrumented attributes) cost
+# more than the query itself for a single code.
+VERSIONS = (
+    select(*VERSION_COLUMNS)
     .where(
-        Code.code == any_(bindparam("codes", type_=ARRAY(String))),
-        Code.system == any_(bindparam("systems", type_=ARRAY(String))),
+        CODES.c.code == any_(bindparam("codes", type_=ARRAY(String))),
+        CODES.c.system == any_(bindparam("systems", type_=ARRAY(String))),
     )
-    .order_by(Code.system, Code.code, Code.valid_from)
+    .order_by(CODES.c.system, CODES.c.code, CODES.c.valid_from)
 )
+LABELLED_VERSIONS = VERSIONS.add_columns(
+    (RELEASES.c.code_system + " " + RELEASES.c.version).label("release")
+).join_from(CODES, RELEASES, RELEASES.c.id == CODES.c.release_id)
 RANK_NORMALIZATION = 1
 NEGATION_PATTERN = r"\m(not|no)\M"
 NEGATION_WEIGHT = 0.5
@@ -64,26 +86,29 @@ class CodeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def versions(self, codes: Iterable[str], systems: Iterable[str]) -> Sequence[Code]:
+    async def versions(self, codes: Iterable[str], systems: Iterable[str]) -> Sequence[Row[Any]]:
         """Every version of the given codes in the given systems, oldest first, in one query."""
-        wanted = sorted(set(codes))
-        if not wanted:
-            return []
-        rows = await self.session.scalars(
-            select(Code)
-            .where(Code.code.in_(wanted), Code.system.in_(sorted(set(systems))))
-            .order_by(Code.system, Code.code, Code.valid_from)
-        )
-        return rows.all()
+        return await self._rows(VERSIONS, codes, systems)
 
     async def labelled_versions(
         self, codes: Iterable[str], systems: Iterable[str]
-    ) -> list[tuple[Code, str]]:
-        """Every version of the given codes with the label of its release, in one query."""
-        rows = await self.session.execute(
-            LABELLED_VERSIONS, {"codes": sorted(set(codes)), "systems": sorted(set(systems))}
+    ) -> Sequence[Row[Any]]:
+        """Every version of the given codes with its release's label (``release``), in one
+        query."""
+        return await self._rows(LABELLED_VERSIONS, codes, systems)
+
+    async def _rows(
+        self, statement: Select[Any], codes: Iterable[str], systems: Iterable[str]
+    ) -> Sequence[Row[Any]]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return []
+        connection = await self.session.connection()
+        found = await connection.execute(
+            statement, {"codes": wanted, "systems": sorted(set(systems))}
         )
-        return [(row[0], str(row[1])) for row in rows]
+        rows: Sequence[Row[Any]] = found.all()
+        return rows
 
     async def listed(self, system: str, on: date | None) -> Sequence[Code]:
         """A whole (small) system: versions in force on a day, or the current ones."""

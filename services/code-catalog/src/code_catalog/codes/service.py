@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from claimflow_shared.errors import NotFound, ValidationFailed
 from code_catalog.codes.candidates import candidates, display
 from code_catalog.codes.formats import CodeCategory, CodeFormatError, CodeKind, CodeSystem
-from code_catalog.codes.models import Code
+from code_catalog.codes.models import covers
 from code_catalog.codes.repository import CodeRepository, SearchFilters
 from code_catalog.codes.schemas import (
     CodeListOut,
@@ -28,10 +30,10 @@ from code_catalog.codes.schemas import (
 )
 from code_catalog.codes.search import QueryRejected, parse_query
 
-Versions = dict[tuple[str, str], list[Code]]
+Versions = dict[tuple[str, str], list[Row[Any]]]
 
 
-def _by_code(rows: Sequence[Code]) -> Versions:
+def _by_code(rows: Sequence[Row[Any]]) -> Versions:
     """Versions grouped by (system, code), oldest first."""
     grouped: Versions = defaultdict(list)
     for row in rows:
@@ -39,7 +41,7 @@ def _by_code(rows: Sequence[Code]) -> Versions:
     return grouped
 
 
-def _version_out(row: Code, labels: dict[int, str]) -> CodeVersionOut:
+def _version_out(row: Row[Any]) -> CodeVersionOut:
     """One version for a response."""
     return CodeVersionOut(
         valid_from=row.valid_from,
@@ -47,15 +49,13 @@ def _version_out(row: Code, labels: dict[int, str]) -> CodeVersionOut:
         short_descriptor=row.short_descriptor,
         long_descriptor=row.long_descriptor,
         billable=row.billable,
-        release=labels.get(row.release_id, ""),
+        release=row.release,
     )
 
 
-def _code_out(
-    versions: list[Code], on: date, labels: dict[int, str], others: list[CodeSystem]
-) -> CodeOut:
+def _code_out(versions: list[Row[Any]], on: date, others: list[CodeSystem]) -> CodeOut:
     """A code as of a date from its versions."""
-    in_force = next((row for row in versions if row.covers(on)), None)
+    in_force = next((row for row in versions if covers(row, on)), None)
     shown = in_force or versions[-1]
     return CodeOut(
         code=shown.code,
@@ -69,8 +69,8 @@ def _code_out(
         long_descriptor=shown.long_descriptor,
         effective_date=versions[0].valid_from,
         termination_date=versions[-1].valid_to,
-        version=_version_out(in_force, labels) if in_force else None,
-        history=[_version_out(row, labels) for row in versions],
+        version=_version_out(in_force) if in_force else None,
+        history=[_version_out(row) for row in versions],
         other_systems=others,
         attributes={key: str(value) for key, value in shown.attributes.items()},
     )
@@ -87,13 +87,12 @@ async def lookup(
     rows = await CodeRepository(session).labelled_versions(
         {k.code for k in kinds}, {k.system for k in kinds}
     )
-    found = _by_code([row for row, _ in rows])
+    found = _by_code(rows)
     hits = [kind for kind in kinds if (kind.system, kind.code) in found]
     if not hits:
         raise NotFound(f"{code.strip().upper()} is not a known code", code=code)
     versions = found[(hits[0].system, hits[0].code)]
-    labels = {row.release_id: label for row, label in rows}
-    return _code_out(versions, on, labels, [kind.system for kind in hits[1:]])
+    return _code_out(versions, on, [kind.system for kind in hits[1:]])
 
 
 def _verdict(
@@ -115,7 +114,7 @@ def _verdict(
         )
     kind = hits[0]
     versions = found[(kind.system, kind.code)]
-    in_force = next((row for row in versions if row.covers(on)), None)
+    in_force = next((row for row in versions if covers(row, on)), None)
     shown = in_force or versions[-1]
     status, message = ValidationStatus.VALID, f"{kind.code} is valid on {on}"
     if in_force is None:
