@@ -1,5 +1,7 @@
-"""KeyResolver: a cached answer opens no connection; a miss or an expired answer reads the key."""
+"""KeyResolver: a cached answer opens no connection; a miss or an expired answer reads the key,
+once for all the requests waiting on it."""
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -62,3 +64,36 @@ async def test_a_revocation_shows_once_the_cached_answer_expires(platform_db: Da
     with checkouts(platform_db) as reread:
         assert await expiring.resolve(platform_db, key.secret) is None
     assert len(reread) == 1
+
+
+async def test_requests_that_find_the_answer_expired_share_one_read(platform_db: Database) -> None:
+    key = await stored(platform_db, Role.SUBMITTER)
+    resolver = KeyResolver(ttl=0)  # every answer has expired by the next request
+    with checkouts(platform_db) as reads:
+        answers = await asyncio.gather(
+            *(resolver.resolve(platform_db, key.secret) for _ in range(20))
+        )
+    assert {a.key_id for a in answers if a is not None} == {str(key.id)}
+    assert len(answers) == 20
+    assert len(reads) == 1
+    with checkouts(platform_db) as later:
+        assert await resolver.resolve(platform_db, key.secret) is not None
+    assert len(later) == 1
+
+
+async def test_a_request_that_goes_away_leaves_the_shared_read_running(
+    platform_db: Database,
+) -> None:
+    key = await stored(platform_db, Role.SUBMITTER)
+    resolver = KeyResolver(ttl=60)
+    leaving = asyncio.create_task(resolver.resolve(platform_db, key.secret))
+    await asyncio.sleep(0)  # its read has started
+    staying = asyncio.create_task(resolver.resolve(platform_db, key.secret))
+    await asyncio.sleep(0)
+    leaving.cancel()
+    principal = await staying
+    assert principal is not None and principal.key_id == str(key.id)
+    assert leaving.cancelled()
+    with checkouts(platform_db) as again:
+        assert await resolver.resolve(platform_db, key.secret) == principal
+    assert again == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
@@ -100,12 +101,17 @@ async def list_keys(session: AsyncSession) -> list[ApiKey]:
 class KeyResolver:
     """Finds the principal of a secret, caching answers for ``ttl`` seconds.
 
-    A revocation therefore takes effect within ``ttl`` seconds in every process.
+    A revocation therefore takes effect within ``ttl`` seconds in every process. One read per
+    key at a time: the requests that find its answer missing or expired while a read is under
+    way wait for that read instead of each starting their own. Without that, every expiry sent
+    every request in flight to the database at once; under load that stalled the API for up to
+    half a second every ``ttl`` seconds.
     """
 
     def __init__(self, *, ttl: float = 30.0) -> None:
         self._ttl = ttl
         self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._reading: dict[str, asyncio.Task[Principal | None]] = {}
 
     async def resolve(self, database: Database, secret: str) -> Principal | None:
         """The live key's principal, or None.
@@ -115,10 +121,26 @@ class KeyResolver:
         connection meanwhile.
         """
         digest = hash_secret(secret)
-        now = time.monotonic()
         cached = self._cache.get(digest)
-        if cached is not None and cached[0] > now:
+        if cached is not None and cached[0] > time.monotonic():
             return cached[1]
+        reading = self._reading.get(digest)
+        if reading is None:
+            reading = asyncio.create_task(self._read(database, digest))
+            self._reading[digest] = reading
+            reading.add_done_callback(lambda done: self._finished(digest, done))
+        # shielded: a request that goes away (its client hung up) does not cancel the others'
+        return await asyncio.shield(reading)
+
+    def _finished(self, digest: str, read: asyncio.Task[Principal | None]) -> None:
+        self._reading.pop(digest, None)
+        if not read.cancelled():
+            read.exception()  # retrieved here too: every waiter may have gone away
+
+    async def _read(self, database: Database, digest: str) -> Principal | None:
+        """Read one key and cache the answer (a failure caches nothing: the next request
+        reads again)."""
+        read_at = time.monotonic()
         async with database.session() as session:
             row = (
                 await session.execute(
@@ -134,5 +156,5 @@ class KeyResolver:
         )
         if len(self._cache) > 10_000:
             self._cache.clear()
-        self._cache[digest] = (now + self._ttl, principal)
+        self._cache[digest] = (read_at + self._ttl, principal)
         return principal
