@@ -77,6 +77,8 @@ def build_bus(settings: ServiceSettings, *, client_id: str) -> EventBus:
             partitions=settings.kafka_partitions,
             namespace=settings.kafka_namespace,
             session_timeout_ms=settings.kafka_session_timeout_ms,
+            fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
+            fetch_min_bytes=settings.kafka_fetch_min_bytes,
         )
     return MemoryBus(partitions=settings.kafka_partitions)
 

@@ -3,6 +3,7 @@
 import asyncio
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 
@@ -12,13 +13,14 @@ from claimflow_shared.bus.kafka import KafkaBus
 pytestmark = pytest.mark.kafka
 
 
-def new_bus(bootstrap: str) -> KafkaBus:
+def new_bus(bootstrap: str, **options: Any) -> KafkaBus:
     return KafkaBus(
         bootstrap_servers=bootstrap,
         client_id="test",
         partitions=3,
         redelivery_delay=0.05,
         namespace=f"t{uuid.uuid4().hex[:8]}.",
+        **options,
     )
 
 
@@ -74,6 +76,33 @@ class TestKafkaBus:
         await consume_until(bus, "g", handle, lambda: bool(batches))
         await bus.stop()
         assert batches[0] == {0, 1, 2}  # one transaction and one commit for all three
+
+    async def test_records_sent_while_a_fetch_waits_arrive_as_one_batch(
+        self, kafka_bootstrap: str
+    ) -> None:
+        bus = new_bus(kafka_bootstrap, fetch_max_wait_ms=3000)
+        await bus.ensure_topics(["t"])
+        await bus.publish([msg("warm", 0)])
+        batches: list[list[int]] = []
+
+        async def handle(batch: Sequence[Message]) -> None:
+            batches.append([int(m.value) for m in batch])
+
+        task = asyncio.create_task(bus.consume(group="g", topics=["t"], handler=handle))
+        try:
+            async with asyncio.timeout(60):
+                while not batches:
+                    await asyncio.sleep(0.01)
+                # the next fetch now waits on the broker; five sends, each acknowledged alone
+                for i in range(1, 6):
+                    await bus.publish([msg(f"k{i}", i)])
+                while sum(map(len, batches)) < 6:
+                    await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        await bus.stop()
+        assert len(batches) == 2 and sorted(batches[1]) == [1, 2, 3, 4, 5]
 
     async def test_a_failed_batch_is_delivered_again_before_the_next(
         self, kafka_bootstrap: str

@@ -52,6 +52,9 @@ class NotificationsSettings(ServiceSettings):
     delivery_per_subscription: int = Field(default=8, ge=1)
     delivery_attempt_deadline: float = Field(default=30.0, gt=0)
     disable_after_failures: int = Field(default=20, ge=1)
+    # Off the claim's path, and deliveries are polled every half second anyway: a longer fetch
+    # wait makes larger batches and leaves the cores to the services a claim waits on (ADR 25).
+    kafka_fetch_max_wait_ms: int = Field(default=100, ge=0, le=10000)
 
     @field_validator("allowed_networks")
     @classmethod
