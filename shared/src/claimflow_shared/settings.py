@@ -45,7 +45,7 @@ class ServiceSettings(BaseSettings):
     kafka_namespace: str = ""
     kafka_session_timeout_ms: int = Field(default=10000, ge=1000)
     # A consumer's fetch returns once it holds this many bytes or this long has passed (ADR 25)
-    kafka_fetch_max_wait_ms: int = Field(default=15, ge=0, le=10000)
+    kafka_fetch_max_wait_ms: int = Field(default=30, ge=0, le=10000)
     kafka_fetch_min_bytes: int = Field(default=1024 * 1024, ge=1)
     host: str = "127.0.0.1"
     port: int = 0

@@ -53,7 +53,7 @@ class KafkaBus:
         namespace: str = "",
         session_timeout_ms: int = 10000,
         commit_interval: float = 0.2,
-        fetch_max_wait_ms: int = 15,
+        fetch_max_wait_ms: int = 30,
         fetch_min_bytes: int = 1024 * 1024,
     ) -> None:
         self._ns = namespace
