@@ -38,7 +38,7 @@ class KafkaBus:
     A fetch waits on the broker until it holds ``fetch_min_bytes`` or ``fetch_max_wait_ms``
     have passed (Kafka's own defaults are 1 byte and 500 ms: a fetch returns with the first
     record). Waiting a few milliseconds gathers the records that arrive meanwhile into the same
-    batch, so one transaction, span batch and commit serve all of them where each would have
+    batch, so one transaction, batch span and offset commit serve all of them where each would have
     paid for its own.
     """
 
