@@ -567,6 +567,24 @@ class HeldBus(MemoryBus):
         await self.target.publish(messages)
 
 
+class TestRelayCommit:
+    async def test_only_the_relays_own_transaction_skips_the_wait_for_the_disk(
+        self, platform_db: Database
+    ) -> None:
+        """A relay's rows are on the bus before it commits, so its commit need not wait for
+        the WAL flush (a lost commit publishes them again). The connection's next transaction
+        waits as every other one does."""
+        async with platform_db.session() as session:
+            outbox.publish(session, event())
+        async with platform_db.engine.connect() as connection:
+            async with connection.begin():
+                taken = (await connection.execute(outbox.claim_batch(10, keep=False))).all()
+                assert len(taken) == 1
+                assert await connection.scalar(text("SHOW synchronous_commit")) == "off"
+            async with connection.begin():
+                assert await connection.scalar(text("SHOW synchronous_commit")) == "on"
+
+
 class TestRelayOrder:
     async def test_a_second_relay_waits_while_one_is_publishing(
         self, platform_db: Database
