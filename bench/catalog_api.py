@@ -24,7 +24,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +39,7 @@ from catalog_setup import (
     write_result,
 )
 from rawhttp import Connection
+from scratch import scratch_folder
 
 from claimflow.provisioning import create_key
 from claimflow_shared.auth.keys import Role
@@ -192,31 +192,31 @@ async def measure(
 async def main() -> None:
     """Load the catalog, start the API, measure, stop."""
     args = parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="catalog-bench-api-"))
-    async with postgres_server() as server, catalog_database(server) as url:
-        await import_all(url, code_set_requests(folder))
-        database = connect(url, pool_size=1)
-        sample = await rows(
-            database, "SELECT code FROM codes WHERE current ORDER BY md5(code) LIMIT 20000"
-        )
-        total = await rows(database, "SELECT count(*) FROM codes WHERE current")
-        await database.dispose()
-        key = await create_key([url], tenant_id="bench", roles=(Role.SUBMITTER,), name="bench")
-        port = free_port()
-        api = start_api(url, port, folder / "api.log")
-        try:
-            await wait_ready(f"http://127.0.0.1:{port}")
-            figures = await measure(
-                f"http://127.0.0.1:{port}",
-                key.secret,
-                [code for (code,) in sample],
-                args,
-                psutil.Process(api.pid),
+    with scratch_folder("catalog-bench-api-") as folder:
+        async with postgres_server() as server, catalog_database(server) as url:
+            await import_all(url, code_set_requests(folder))
+            database = connect(url, pool_size=1)
+            sample = await rows(
+                database, "SELECT code FROM codes WHERE current ORDER BY md5(code) LIMIT 20000"
             )
-            server_rss = psutil.Process(api.pid).memory_info().rss / 2**20
-        finally:
-            api.terminate()
-            api.wait(timeout=20)
+            total = await rows(database, "SELECT count(*) FROM codes WHERE current")
+            await database.dispose()
+            key = await create_key([url], tenant_id="bench", roles=(Role.SUBMITTER,), name="bench")
+            port = free_port()
+            api = start_api(url, port, folder / "api.log")
+            try:
+                await wait_ready(f"http://127.0.0.1:{port}")
+                figures = await measure(
+                    f"http://127.0.0.1:{port}",
+                    key.secret,
+                    [code for (code,) in sample],
+                    args,
+                    psutil.Process(api.pid),
+                )
+                server_rss = psutil.Process(api.pid).memory_info().rss / 2**20
+            finally:
+                api.terminate()
+                api.wait(timeout=20)
     write_result(
         "catalog_api",
         {

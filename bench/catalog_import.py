@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from catalog_setup import (
     postgres_server,
     write_result,
 )
+from scratch import scratch_folder
 
 from code_catalog.imports.kinds import ImportKind
 from code_catalog.imports.runner import run_import
@@ -90,17 +90,17 @@ def requests(folder: Path, args: argparse.Namespace) -> list[tuple[str, ImportRe
 async def main() -> None:
     """Import everything into fresh databases and report the time of each file."""
     args = parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="catalog-bench-files-"))
-    plan = requests(folder, args)
     results = []
-    async with (
-        postgres_server() as server,
-        catalog_database(server) as first,
-        catalog_database(server) as second,
-    ):
-        targets = {"a": first, "b": second}
-        for name, request, target in plan:
-            results.append(await timed(targets[target], name, request))
+    with scratch_folder("catalog-bench-files-") as folder:
+        plan = requests(folder, args)
+        async with (
+            postgres_server() as server,
+            catalog_database(server) as first,
+            catalog_database(server) as second,
+        ):
+            targets = {"a": first, "b": second}
+            for name, request, target in plan:
+                results.append(await timed(targets[target], name, request))
     write_result("catalog_import", {"ncci_pairs": args.pairs, "imports": results})
 
 

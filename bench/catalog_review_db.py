@@ -20,12 +20,10 @@ import asyncio
 import json
 import random
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from catalog_review import LINES_PER_CLAIM, make_claim
@@ -38,6 +36,7 @@ from catalog_setup import (
     rss_mib,
     write_result,
 )
+from scratch import scratch_folder
 
 from claimflow_shared.bus import Message
 from claimflow_shared.db import connect
@@ -198,26 +197,26 @@ async def main() -> None:
     if args.worker:
         print(json.dumps(await worker_process(args.worker, args)))
         return
-    folder = Path(tempfile.mkdtemp(prefix="catalog-bench-review-"))
-    async with postgres_server() as server, catalog_database(server) as url:
-        requests = {**code_set_requests(folder), **edit_requests(folder, args.pairs, args.seed)}
-        imports = await import_all(url, requests)
-        child = await asyncio.create_subprocess_exec(
-            sys.executable,
-            __file__,
-            "--worker",
-            url,
-            "--seconds",
-            str(args.seconds),
-            "--claims",
-            str(args.claims),
-            "--e2e-claims",
-            str(args.e2e_claims),
-            "--seed",
-            str(args.seed),
-            stdout=asyncio.subprocess.PIPE,
-        )
-        output, _ = await child.communicate()
+    with scratch_folder("catalog-bench-review-") as folder:
+        async with postgres_server() as server, catalog_database(server) as url:
+            requests = {**code_set_requests(folder), **edit_requests(folder, args.pairs, args.seed)}
+            imports = await import_all(url, requests)
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                __file__,
+                "--worker",
+                url,
+                "--seconds",
+                str(args.seconds),
+                "--claims",
+                str(args.claims),
+                "--e2e-claims",
+                str(args.e2e_claims),
+                "--seed",
+                str(args.seed),
+                stdout=asyncio.subprocess.PIPE,
+            )
+            output, _ = await child.communicate()
     if child.returncode != 0:
         raise SystemExit(f"the worker process failed ({child.returncode})")
     measured = json.loads(output.decode().strip().splitlines()[-1])

@@ -12,7 +12,6 @@ import os
 import platform
 import random
 import resource
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog_review import synthetic_addons, synthetic_mues, synthetic_pairs
+from scratch import private_postgres
 
 from claimflow_shared.testing.databases import create_database, drop_database, migrate
 from code_catalog.codes.formats import CodeSystem, classify_procedure
@@ -82,14 +82,8 @@ async def postgres_server() -> AsyncIterator[str]:
     if given:
         yield given
         return
-    from claimflow_shared.testing.infra import start_postgres
-
-    folder = Path(tempfile.mkdtemp(prefix="catalog-bench-pg-"))
-    server = await start_postgres(folder / "data")
-    try:
-        yield server.url
-    finally:
-        await server.stop()
+    async with private_postgres("catalog-bench-pg-") as url:
+        yield url
 
 
 @asynccontextmanager

@@ -29,7 +29,6 @@ import platform
 import socket
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from scratch import private_postgres
 from sqlalchemy import text
 
 from claimflow.provisioning import create_key
@@ -116,14 +116,8 @@ async def postgres() -> AsyncIterator[str]:
     if given := os.environ.get("DATABASE_URL"):
         yield database_url_for(given, "postgres")
         return
-    from claimflow_shared.testing.infra import start_postgres
-
-    folder = Path(tempfile.mkdtemp(prefix="bench-claims-pg-"))
-    server = await start_postgres(folder / "data")
-    try:
-        yield server.url
-    finally:
-        await server.stop()
+    async with private_postgres("bench-claims-pg-") as url:
+        yield url
 
 
 def tree_cpu_seconds(root: int) -> float:

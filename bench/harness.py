@@ -12,16 +12,16 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import psutil
+from scratch import private_kafka, private_postgres, scratch_folder
 
 from claimflow.demo import seed_catalog, seed_prior_auth
 from claimflow.provisioning import create_key, migrate
@@ -198,40 +198,29 @@ async def infrastructure() -> AsyncIterator[tuple[str, str]]:
     """PostgreSQL and Kafka: from the environment, or started here."""
     server_url = os.environ.get("DATABASE_URL")
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    started: list[object] = []
-    if not server_url:
-        from claimflow_shared.testing.infra import start_postgres
-
-        pg = await start_postgres(Path(tempfile.mkdtemp(prefix="bench-pg-")))
-        started.append(pg)
-        server_url = pg.url
-    if not bootstrap:
-        from claimflow_shared.testing.infra import start_kafka
-
-        broker = await start_kafka(Path(tempfile.mkdtemp(prefix="bench-kafka-")))
-        started.append(broker)
-        bootstrap = broker.bootstrap_servers
-    try:
+    async with AsyncExitStack() as servers:
+        if not server_url:
+            server_url = await servers.enter_async_context(private_postgres("bench-pg-"))
+        if not bootstrap:
+            bootstrap = await servers.enter_async_context(private_kafka("bench-kafka-"))
         yield server_url, bootstrap
-    finally:
-        for server in reversed(started):
-            await server.stop()  # type: ignore[attr-defined]
 
 
 @asynccontextmanager
 async def running_system(*, workers_per_service: int = 1) -> AsyncIterator[System]:
     """The four services, each with an API (claims only) and its workers, ready to load."""
     async with infrastructure() as (server_url, bootstrap):
-        system = System(server_url, bootstrap, Path(tempfile.mkdtemp(prefix="bench-run-")))
-        await _prepare(system)
-        try:
-            for service in definitions():
-                for index in range(workers_per_service):
-                    system.start_worker(service, index)
-            system.start_api("claims")
-            await system.wait_ready()
-            yield system
-        finally:
-            system.stop()
-            for url in system.urls.values():
-                await drop_database(server_url, url)
+        with scratch_folder("bench-run-") as logs:
+            system = System(server_url, bootstrap, logs)
+            await _prepare(system)
+            try:
+                for service in definitions():
+                    for index in range(workers_per_service):
+                        system.start_worker(service, index)
+                system.start_api("claims")
+                await system.wait_ready()
+                yield system
+            finally:
+                system.stop()
+                for url in system.urls.values():
+                    await drop_database(server_url, url)

@@ -35,8 +35,6 @@ import cProfile
 import json
 import os
 import platform
-import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -47,6 +45,7 @@ from typing import Any
 
 import orjson
 import uvloop
+from scratch import private_postgres
 from sqlalchemy import text
 from webhook_sender import start_receiver, wait_until_serving
 
@@ -86,15 +85,8 @@ async def postgres_server() -> AsyncIterator[str]:
     if given:
         yield database_url_for(given, "postgres")
         return
-    from claimflow_shared.testing.infra import start_postgres
-
-    folder = Path(tempfile.mkdtemp(prefix="claimflow-bench-pg-"))
-    server = await start_postgres(folder / "data")
-    try:
-        yield server.url
-    finally:
-        await server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    async with private_postgres("claimflow-bench-pg-") as url:
+        yield url
 
 
 def body(number: int) -> bytes:

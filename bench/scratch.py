@@ -1,0 +1,50 @@
+"""Temporary folders of a benchmark run: its servers' data, its files, its processes' logs."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A new temporary folder, removed when the block ends well. A block that fails keeps it
+    and says where, for the logs in it. Without this, each run left its PostgreSQL and Kafka
+    data behind (up to 750 MB) and repeated runs filled the disk."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    except BaseException:
+        print(f"kept {folder} (the run failed; its logs are there)", file=sys.stderr)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@asynccontextmanager
+async def private_postgres(prefix: str) -> AsyncIterator[str]:
+    """A PostgreSQL server of the run's own, its data in a scratch folder; yields its URL."""
+    from claimflow_shared.testing.infra import start_postgres
+
+    with scratch_folder(prefix) as folder:
+        server = await start_postgres(folder / "data")
+        try:
+            yield server.url
+        finally:
+            await server.stop()
+
+
+@asynccontextmanager
+async def private_kafka(prefix: str) -> AsyncIterator[str]:
+    """A Kafka broker of the run's own, its data in a scratch folder; yields its address."""
+    from claimflow_shared.testing.infra import start_kafka
+
+    with scratch_folder(prefix) as folder:
+        broker = await start_kafka(folder)
+        try:
+            yield broker.bootstrap_servers
+        finally:
+            await broker.stop()
