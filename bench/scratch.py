@@ -13,8 +13,8 @@ from pathlib import Path
 @contextmanager
 def scratch_folder(prefix: str) -> Iterator[Path]:
     """A new temporary folder, removed when the block ends well. A block that fails keeps it
-    and says where, for the logs in it. Without this, each run left its PostgreSQL and Kafka
-    data behind (up to 750 MB) and repeated runs filled the disk."""
+    and says where, for the logs in it. Without this, a script run on its own left its
+    PostgreSQL and Kafka data behind (up to 750 MB), and repeated runs filled the disk."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         yield folder
