@@ -35,11 +35,10 @@ from catalog_setup import (
     catalog_database,
     code_set_requests,
     import_all,
-    postgres_server,
     write_result,
 )
 from rawhttp import Connection
-from scratch import scratch_folder
+from scratch import postgres_server, scratch_folder
 
 from claimflow.provisioning import create_key
 from claimflow_shared.auth.keys import Role
@@ -193,7 +192,7 @@ async def main() -> None:
     """Load the catalog, start the API, measure, stop."""
     args = parse_args()
     with scratch_folder("catalog-bench-api-") as folder:
-        async with postgres_server() as server, catalog_database(server) as url:
+        async with postgres_server("catalog-bench-pg-") as server, catalog_database(server) as url:
             await import_all(url, code_set_requests(folder))
             database = connect(url, pool_size=1)
             sample = await rows(

@@ -24,10 +24,9 @@ from catalog_setup import (
     changed_ptp_file,
     code_set_requests,
     edit_requests,
-    postgres_server,
     write_result,
 )
-from scratch import scratch_folder
+from scratch import postgres_server, scratch_folder
 
 from code_catalog.imports.kinds import ImportKind
 from code_catalog.imports.runner import run_import
@@ -94,7 +93,7 @@ async def main() -> None:
     with scratch_folder("catalog-bench-files-") as folder:
         plan = requests(folder, args)
         async with (
-            postgres_server() as server,
+            postgres_server("catalog-bench-pg-") as server,
             catalog_database(server) as first,
             catalog_database(server) as second,
         ):

@@ -32,11 +32,10 @@ from catalog_setup import (
     code_set_requests,
     edit_requests,
     import_all,
-    postgres_server,
     rss_mib,
     write_result,
 )
-from scratch import scratch_folder
+from scratch import postgres_server, scratch_folder
 
 from claimflow_shared.bus import Message
 from claimflow_shared.db import connect
@@ -198,7 +197,7 @@ async def main() -> None:
         print(json.dumps(await worker_process(args.worker, args)))
         return
     with scratch_folder("catalog-bench-review-") as folder:
-        async with postgres_server() as server, catalog_database(server) as url:
+        async with postgres_server("catalog-bench-pg-") as server, catalog_database(server) as url:
             requests = {**code_set_requests(folder), **edit_requests(folder, args.pairs, args.seed)}
             imports = await import_all(url, requests)
             child = await asyncio.create_subprocess_exec(

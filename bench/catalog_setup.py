@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from catalog_review import synthetic_addons, synthetic_mues, synthetic_pairs
-from scratch import private_postgres
 
 from claimflow_shared.testing.databases import create_database, drop_database, migrate
 from code_catalog.codes.formats import CodeSystem, classify_procedure
@@ -73,17 +72,6 @@ def write_result(name: str, figures: dict[str, Any]) -> Path:
     path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, default=str))
     return path
-
-
-@asynccontextmanager
-async def postgres_server() -> AsyncIterator[str]:
-    """The server DATABASE_URL names, or a private one started for the benchmark."""
-    given = os.environ.get("DATABASE_URL")
-    if given:
-        yield given
-        return
-    async with private_postgres("catalog-bench-pg-") as url:
-        yield url
 
 
 @asynccontextmanager

@@ -38,13 +38,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from scratch import private_postgres
+from scratch import postgres_server
 from sqlalchemy import text
 
 from claimflow.provisioning import create_key
 from claimflow_shared.auth.keys import Role
 from claimflow_shared.db import connect
-from claimflow_shared.settings import database_url_for
 from claimflow_shared.testing.databases import create_database, drop_database, migrate
 from claimflow_shared.x12.p837 import synthetic
 from claims.definition import DEFINITION
@@ -108,16 +107,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def postgres() -> AsyncIterator[str]:
-    """The server URL: ``DATABASE_URL``, or a private pgserver for the run."""
-    if given := os.environ.get("DATABASE_URL"):
-        yield database_url_for(given, "postgres")
-        return
-    async with private_postgres("bench-claims-pg-") as url:
-        yield url
 
 
 def tree_cpu_seconds(root: int) -> float:
@@ -341,7 +330,7 @@ async def x12_files(
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Set up the database and the API, then measure."""
-    async with postgres() as server:
+    async with postgres_server("bench-claims-pg-") as server:
         url = await create_database(server, f"bench_claims_{uuid.uuid4().hex[:8]}")
         try:
             await migrate(DEFINITION, url)

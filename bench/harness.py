@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from scratch import private_kafka, private_postgres, scratch_folder
+from scratch import postgres_server, private_kafka, scratch_folder
 
 from claimflow.demo import seed_catalog, seed_prior_auth
 from claimflow.provisioning import create_key, migrate
@@ -196,11 +196,9 @@ async def _prepare(system: System) -> None:
 @asynccontextmanager
 async def infrastructure() -> AsyncIterator[tuple[str, str]]:
     """PostgreSQL and Kafka: from the environment, or started here."""
-    server_url = os.environ.get("DATABASE_URL")
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     async with AsyncExitStack() as servers:
-        if not server_url:
-            server_url = await servers.enter_async_context(private_postgres("bench-pg-"))
+        server_url = await servers.enter_async_context(postgres_server("bench-pg-"))
         if not bootstrap:
             bootstrap = await servers.enter_async_context(private_kafka("bench-kafka-"))
         yield server_url, bootstrap

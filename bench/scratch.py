@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,19 @@ def scratch_folder(prefix: str) -> Iterator[Path]:
         print(f"kept {folder} (the run failed; its logs are there)", file=sys.stderr)
         raise
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@asynccontextmanager
+async def postgres_server(prefix: str) -> AsyncIterator[str]:
+    """The server ``DATABASE_URL`` names (`make bench` starts one), as the URL of its
+    ``postgres`` database; without it, a server of the run's own (``private_postgres``)."""
+    if given := os.environ.get("DATABASE_URL"):
+        from claimflow_shared.settings import database_url_for
+
+        yield database_url_for(given, "postgres")
+        return
+    async with private_postgres(prefix) as url:
+        yield url
 
 
 @asynccontextmanager

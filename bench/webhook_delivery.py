@@ -38,20 +38,17 @@ import os
 import platform
 import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 import uvloop
-from scratch import private_postgres
+from scratch import postgres_server
 from sqlalchemy import text
 from webhook_sender import start_receiver, wait_until_serving
 
 from claimflow_shared.runtime import Runtime, build_runtime
-from claimflow_shared.settings import database_url_for
 from claimflow_shared.testing.databases import create_database, drop_database, migrate
 from claimflow_shared.webhooks import generate_secret
 from notifications.definition import DEFINITION
@@ -77,17 +74,6 @@ def parse_args() -> argparse.Namespace:
     )  # fmt: skip
     parser.add_argument("--profile", type=Path, help="write cProfile stats of the timed part here")
     return parser.parse_args()
-
-
-@asynccontextmanager
-async def postgres_server() -> AsyncIterator[str]:
-    """A PostgreSQL server URL: DATABASE_URL, or a private pgserver for the run."""
-    given = os.environ.get("DATABASE_URL")
-    if given:
-        yield database_url_for(given, "postgres")
-        return
-    async with private_postgres("claimflow-bench-pg-") as url:
-        yield url
 
 
 def body(number: int) -> bytes:
@@ -240,7 +226,7 @@ async def verify(runtime: Runtime) -> dict[str, int]:
 
 async def run(args: argparse.Namespace, port: int, secret: str) -> dict[str, Any]:
     """Set up a database, seed it, deliver everything, and gather the figures."""
-    async with postgres_server() as server:
+    async with postgres_server("claimflow-bench-pg-") as server:
         url = await create_database(server, f"bench_webhooks_{uuid.uuid4().hex[:8]}")
         try:
             await migrate(DEFINITION, url)
