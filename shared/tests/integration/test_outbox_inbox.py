@@ -202,6 +202,34 @@ class TestOutbox:
             running.cancel()
             await asyncio.gather(running, return_exceptions=True)
 
+    async def test_the_notification_of_a_commit_that_woke_the_relay_directly_is_let_pass(
+        self, platform_db: Database
+    ) -> None:
+        """The commit wakes its own process's relay at once; the notification that comes back
+        from the server afterwards must not make it look at the emptied outbox again. The
+        notifications of other engines still wake it (the test above)."""
+        bus = MemoryBus(partitions=1)
+        relay = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, poll_interval=60)
+        turns: list[int] = []
+        relay_once = relay.relay_once
+
+        async def counted() -> int:
+            turns.append(await relay_once())
+            return turns[-1]
+
+        relay.relay_once = counted  # type: ignore[method-assign]
+        running = asyncio.create_task(relay.run())
+        try:
+            await asyncio.wait_for(relay.commit_signal.listening.wait(), 10)
+            await asyncio.sleep(0.3)  # the catch-up looks are over: idle for 60 s
+            turns.clear()
+            await commit_and_see_it_relayed(platform_db, bus)
+            await asyncio.sleep(0.5)  # the notification has long come back
+            assert turns == [1]
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+
     async def test_a_relay_cancelled_as_a_commit_wakes_it_stops(
         self, platform_db: Database
     ) -> None:

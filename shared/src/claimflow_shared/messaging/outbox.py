@@ -22,7 +22,7 @@ from claimflow_shared.db import Database
 from claimflow_shared.events import Envelope, Event
 from claimflow_shared.messaging import outbox_staging
 from claimflow_shared.messaging.models import OutboxRecord
-from claimflow_shared.messaging.outbox_wake import CommitSignal
+from claimflow_shared.messaging.outbox_wake import CommitSignal, origin
 from claimflow_shared.observability.metrics import PlatformMetrics
 from claimflow_shared.telemetry import context_from_headers, current_trace_headers
 
@@ -139,7 +139,9 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._metrics = metrics
         self.before_commit: Callable[[int], Awaitable[None]] | None = None
-        self.commit_signal = CommitSignal(database.engine.url, self.wake)
+        self.commit_signal = CommitSignal(
+            database.engine.url, self.wake, own=origin(database.engine.sync_engine)
+        )
         self._claim = claim_batch(batch_size, keep=keep_published is not None)
 
     def wake(self) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
-from claimflow_shared.messaging.outbox_wake import CHANNEL
+from claimflow_shared.messaging.outbox_wake import CHANNEL, origin
 
 STAGED = "claimflow.outbox.staged"
 MARKS = "claimflow.outbox.savepoints"
@@ -44,10 +44,11 @@ _INSERT = text(
         )
         RETURNING 1
     )
-    SELECT pg_notify('{CHANNEL}', count(*)::text) FROM written
+    SELECT pg_notify('{CHANNEL}', CAST(:origin AS text)) FROM (SELECT count(*) FROM written) AS n
     """
 )
-"""Writes the rows and tells listening relays, once the transaction commits (``outbox_wake``)."""
+"""Writes the rows and tells listening relays which engine committed them, once the
+transaction commits (``outbox_wake``)."""
 
 
 def stage(session: Session, *, event_id: str, event_type: str, topic: str, key: str,
@@ -76,8 +77,14 @@ def _write(session: Session) -> None:
     if not rows:
         return
     columns = ("ids", "types", "topics", "keys", "headers", "payloads")
-    session.execute(_INSERT, dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+    values: dict[str, Any] = dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True))
+    session.execute(_INSERT, {**values, "origin": origin(_engine_of(session))})
     session.info[WRITTEN] = True
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def on_commit(engine: Engine, callback: Callable[[], None]) -> Callable[[], None]:
@@ -99,9 +106,7 @@ def on_commit(engine: Engine, callback: Callable[[], None]) -> Callable[[], None
 def _written(session: Session) -> None:
     """Wake this process's relays of the session's database: the rows are visible now."""
     if session.info.pop(WRITTEN, False):
-        bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else bind.engine
-        for callback in list(_LOCAL.get(engine, ())):
+        for callback in list(_LOCAL.get(_engine_of(session), ())):
             callback()
 
 
