@@ -207,7 +207,7 @@ class TestOutbox:
     ) -> None:
         """The commit wakes its own process's relay at once; the notification that comes back
         from the server afterwards must not make it look at the emptied outbox again. The
-        notifications of other engines still wake it (the test above)."""
+        notifications of other engines still wake it (``test_another_process_commit_…``)."""
         bus = MemoryBus(partitions=1)
         relay = OutboxRelay(database=platform_db, bus=bus, tracer=TRACER, poll_interval=60)
         turns: list[int] = []
