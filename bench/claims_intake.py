@@ -3,8 +3,11 @@
 The claims app runs under uvicorn (``--workers`` processes, default 2) on a fresh, migrated
 database; this process is the load generator. Three measurements:
 
-* JSON batches: ``--batches`` batches of 1,000 claims (``--batch-concurrency`` in flight);
-  claims/s = claims committed / wall time, the count read back from the database.
+* JSON batches: ``--batches`` batches of 1,000 claims (``--batch-concurrency`` in flight, on
+  as many keep-alive connections); claims/s = claims committed / wall time, the count read back
+  from the database. Each connection stays with the uvicorn worker that accepted it, and the
+  result says how they were spread: with two in flight, both were on one worker in every run
+  checked, and the figure was that worker's alone.
 * Single claims at a fixed rate: ``--rate`` POST /v1/claims per second for ``--seconds``,
   open loop (a request leaves at its scheduled time whether or not earlier ones answered);
   latency is counted from the scheduled time, so a stalled server cannot hide behind it.
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 from scratch import postgres_server
 from sqlalchemy import text
 
@@ -56,7 +60,7 @@ def parse_args() -> argparse.Namespace:
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=20)
-    parser.add_argument("--batch-concurrency", type=int, default=2)
+    parser.add_argument("--batch-concurrency", type=int, default=4)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument(
         "--sweep", default="50,100,150", help="lower rates also measured (comma-separated)"
@@ -130,6 +134,21 @@ def tree_cpu_seconds(root: int) -> float:
     return sum(used.get(pid, 0.0) for pid in tree)
 
 
+def connections_per_worker(server: int, port: int) -> list[int]:
+    """How many of the benchmark's open connections each uvicorn worker of ``server`` holds,
+    busiest first: a keep-alive connection stays with the worker that accepted it."""
+    held = [
+        sum(
+            1
+            for c in worker.net_connections("tcp")
+            if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == port
+        )
+        for worker in psutil.Process(server).children()
+        if "spawn_main" in " ".join(worker.cmdline())
+    ]
+    return sorted(held, reverse=True)
+
+
 @asynccontextmanager
 async def claims_api(url: str, workers: int) -> AsyncIterator[tuple[str, int]]:
     """The claims app under uvicorn (``workers`` processes) on ``url``; yields its base URL."""
@@ -185,7 +204,7 @@ async def count_claims(url: str) -> int:
 
 
 async def json_batches(
-    client: httpx.AsyncClient, url: str, args: argparse.Namespace
+    client: httpx.AsyncClient, url: str, args: argparse.Namespace, server: int
 ) -> dict[str, Any]:
     """Claims/s of 1,000-claim batches, counted back from the database."""
     bodies = [
@@ -208,6 +227,7 @@ async def json_batches(
         "batches": args.batches,
         "claims_per_batch": 1000,
         "in_flight": args.batch_concurrency,
+        "connections_per_worker": connections_per_worker(server, client.base_url.port or 80),
         "claims_stored": stored,
         "non_202": sum(1 for s in statuses if s != 202),
         "seconds": round(seconds, 3),
@@ -343,7 +363,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 ) as client:
                     for index in range(50):
                         await client.post("/v1/claims", json=claim(f"WARM-{index}"))
-                    batches = await json_batches(client, url, args)
+                    batches = await json_batches(client, url, args, pid)
                     rates = [float(r) for r in args.sweep.split(",") if r] + [args.rate]
                     singles = [
                         await single_claims(base, key.secret, rate, args.seconds, pid)
