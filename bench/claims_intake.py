@@ -144,7 +144,7 @@ def connections_per_worker(server: int, port: int) -> list[int]:
             if c.status == psutil.CONN_ESTABLISHED and c.laddr and c.laddr.port == port
         )
         for worker in psutil.Process(server).children()
-        if "spawn_main" in " ".join(worker.cmdline())
+        if "spawn_main" in " ".join(worker.cmdline())  # not multiprocessing's resource tracker
     ]
     return sorted(held, reverse=True)
 
