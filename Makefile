@@ -13,12 +13,13 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test unit lint typecheck bench infra-up infra-down clean help
+.PHONY: install run test unit lint typecheck bench profile infra-up infra-down clean help
 
 help:
 	@echo "make run    start all four services in one process (pgserver + in-process bus)"
 	@echo "make test   start PostgreSQL and Kafka, run every test, stop them"
 	@echo "make bench  run the benchmarks under bench/ (figures in bench/results/)"
+	@echo "make profile  where the end-to-end pipeline's CPU goes, by process and layer (py-spy)"
 	@echo "make lint / make typecheck / make unit"
 
 $(UV):
@@ -52,6 +53,12 @@ lint: install
 
 typecheck: install
 	$(UV) run --frozen mypy -p claimflow_shared -p claimflow -p claims -p code_catalog -p prior_auth -p notifications
+
+# py-spy samples every service process at saturation and charges each sample to a layer of the
+# stack (bench/layers.py). It needs ptrace rights over them (root, or CAP_SYS_PTRACE). Without
+# DATABASE_URL and KAFKA_BOOTSTRAP_SERVERS the script starts servers of its own.
+profile: install
+	$(UV) run --frozen python bench/e2e_profile.py
 
 # The benchmark scripts (the other files under bench/ are their shared modules). Each prints
 # its figures and writes bench/results/<name>.json. E2E_WORKERS: worker processes per service.
