@@ -32,7 +32,8 @@ from e2e_pipeline import Finals, closed_loop, open_loop
 from harness import System, running_system, write_result
 from layers import FRAMEWORKS, layer_samples, shares
 
-PROFILES = Path(__file__).resolve().parents[1] / ".data" / "profiles" / "e2e"
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = ROOT / ".data" / "profiles" / "e2e"
 
 
 def py_spy() -> str:
@@ -137,7 +138,7 @@ async def profile(system: System, args: argparse.Namespace) -> dict[str, Any]:
         "ms_per_claim_without_frameworks": round(total - frameworks, 3),
         "claims_per_s_bound_without_frameworks": round(cores * 1000 / (total - frameworks)),
         "frameworks": list(FRAMEWORKS),
-        "raw_profiles": str(PROFILES),
+        "raw_profiles": str(PROFILES.relative_to(ROOT)),
     }
 
 
