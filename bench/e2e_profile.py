@@ -111,14 +111,15 @@ async def profile(system: System, args: argparse.Namespace) -> dict[str, Any]:
     for name in running:
         with (PROFILES / f"{name}.txt").open() as raw:
             counted = layer_samples(raw)
+        layer_shares = shares(counted)
         by_process[name] = {
             "samples": sum(counted.values()),
             "layers": {
                 layer: {"share": round(share, 3), "ms_per_claim": round(share * cpu_ms[name], 3)}
-                for layer, share in shares(counted).items()
+                for layer, share in layer_shares.items()
             },
         }
-        for layer, share in shares(counted).items():
+        for layer, share in layer_shares.items():
             by_layer[layer] = by_layer.get(layer, 0.0) + share * cpu_ms[name]
     for server in ("postgresql", "kafka"):
         by_layer[server] = cpu_ms[server]
