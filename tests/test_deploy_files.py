@@ -48,8 +48,15 @@ METRICS: dict[str, set[str]] = {
     "claimflow_authorizations_overdue": set(),
     "claimflow_webhook_deliveries_total": {"outcome"},
     "claimflow_webhook_latency_seconds": set(),
+    "claimflow_intake_group_claims": set(),
+    "claimflow_intake_group_write_seconds": set(),
 }
-HISTOGRAMS = {"http_server_request_duration_seconds", "claimflow_webhook_latency_seconds"}
+HISTOGRAMS = {
+    "http_server_request_duration_seconds",
+    "claimflow_webhook_latency_seconds",
+    "claimflow_intake_group_claims",
+    "claimflow_intake_group_write_seconds",
+}
 PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool"}
 PROMQL_WORDS |= {"and", "or", "unless", "offset"}
 

@@ -4,6 +4,7 @@ claim, under its own tenant, and its event carries its own request's trace."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -42,3 +43,24 @@ async def test_a_duplicate_inside_one_group_is_still_rejected(api: Any, claim: C
     first, second = await asyncio.gather(api.submit(claim()), api.submit(claim()))
     statuses = sorted([first.json()["status"], second.json()["status"]])
     assert statuses == ["received", "rejected"]
+
+
+def metric(text: str, name: str) -> float:
+    """One unlabelled series of the service's Prometheus text (its ``service`` label aside)."""
+    [value] = re.findall(rf"^{name}\{{[^}}]*\}} (\S+)$", text, re.M)
+    return float(value)
+
+
+async def test_the_groups_and_their_write_time_are_on_the_metrics(
+    api: Any, claim: Claim, sql: Any
+) -> None:
+    documents = [claim(patient_ref=f"SYNTH-METRIC-{i:03d}") for i in range(12)]
+    responses = await asyncio.gather(*(api.submit(document) for document in documents))
+    assert [r.status_code for r in responses] == [202] * len(documents)
+    text = (await api.client.get("/metrics")).text
+    [transactions] = await sql("SELECT count(DISTINCT xmin::text) AS n FROM claims")
+    groups = metric(text, "claimflow_intake_group_claims_count")
+    assert metric(text, "claimflow_intake_group_claims_sum") == len(documents)
+    assert groups == transactions.n < len(documents)
+    assert metric(text, "claimflow_intake_group_write_seconds_count") == groups
+    assert metric(text, "claimflow_intake_group_write_seconds_sum") > 0
