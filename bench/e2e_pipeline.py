@@ -19,11 +19,12 @@ import statistics
 import time
 from typing import Any
 
+import httpx
 import orjson
 from aiokafka import AIOKafkaConsumer
 from harness import System, running_system, write_result
 from rawhttp import Connection
-from stages import event_stamps, stage_latencies, summary
+from stages import event_stamps, group_totals, intake_groups, stage_latencies, summary
 
 FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
 CODES = ["G0008", "J1100", "99213", "99214", "A0428"]
@@ -94,11 +95,13 @@ class Finals:
 
 class Submitter:
     """Posts claims over keep-alive connections (``rawhttp``: httpx would cost the shared
-    cores about a millisecond a request); notes when each accepted claim left, counts the rest."""
+    cores about a millisecond a request); notes when each accepted claim left and when its
+    answer came, counts the rest."""
 
     def __init__(self, system: System) -> None:
         self.system = system
         self.sent: dict[str, float] = {}
+        self.answered: dict[str, float] = {}
         self.failures = 0
 
     def connection(self) -> Connection:
@@ -119,8 +122,10 @@ class Submitter:
             self.failures += batch
             return
         self.failures += batch - len(ids)
+        answered = time.monotonic()
         for claim_id in ids:
             self.sent[claim_id] = started
+            self.answered[claim_id] = answered
 
 
 async def closed_loop(
@@ -171,6 +176,14 @@ async def drain(finals: Finals, sent: dict[str, float], timeout: float) -> None:
         await asyncio.sleep(0.2)
 
 
+async def api_group_totals(system: System) -> dict[str, float]:
+    """The claims API's group-commit totals, from its ``/metrics``."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(f"{system.api}/metrics")
+        response.raise_for_status()
+    return group_totals(response.text)
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0–100) of ``values``."""
     ordered = sorted(values)
@@ -194,7 +207,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         done = [finals.at[c] for c in sent if c in finals.at]
         throughput = len(done) / (max(done) - first) if done else 0.0
         accepted_rate = len(sent) / (last - first)
+        groups_before = await api_group_totals(system)
         steady_run = await open_loop(system, args.latency_seconds, args.rate)
+        groups = intake_groups(groups_before, await api_group_totals(system), args.latency_seconds)
         steady = steady_run.sent
         await drain(finals, steady, 60)
         latencies = [(finals.at[c] - t) * 1000 for c, t in steady.items() if c in finals.at]
@@ -208,6 +223,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
             {c: t + wall for c, t in steady.items()},
             {c: t + wall for c, t in finals.at.items()},
             await event_stamps(system.bootstrap, system.namespace, FINAL),
+            {c: t + wall for c, t in steady_run.answered.items()},
         )
     return {
         "workers_per_service": args.workers,
@@ -233,6 +249,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         if after_warm_up
         else {},
         "latency_stages_ms": summary(stages, percentile),
+        "latency_intake_groups": groups,
         "final_statuses": dict(
             collections.Counter(finals.status[c] for c in sent if c in finals.status)
         ),

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
+from tests.bench_modules import bench_module
 
-def _bench_module(name: str) -> ModuleType:
-    """A module of ``bench/`` (the benchmarks are scripts, not an installed package)."""
-    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-layers = _bench_module("layers")
+layers = bench_module("layers")
 LOOP, OTHER, OWN = layers.LOOP, layers.OTHER, layers.OWN
 layer_of, layer_of_sample = layers.layer_of, layers.layer_of_sample
 layer_samples, shares = layers.layer_samples, layers.shares
