@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -38,11 +40,23 @@ async def postgres_server(prefix: str) -> AsyncIterator[str]:
         yield url
 
 
+def stop_on_sigterm() -> None:
+    """Make SIGTERM (``timeout``, ``kill``) cancel the running task, as ``asyncio.run`` does
+    with Ctrl-C, so that the blocks that started servers and service processes stop them on
+    the way out. Python's default is to exit at once: a benchmark killed that way left its
+    broker, its database and five service processes running (in their own sessions), and they
+    took the cores from the runs after it."""
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
 @asynccontextmanager
 async def private_postgres(prefix: str) -> AsyncIterator[str]:
     """A PostgreSQL server of the run's own, its data in a scratch folder; yields its URL."""
     from claimflow_shared.testing.infra import start_postgres
 
+    stop_on_sigterm()
     with scratch_folder(prefix) as folder:
         server = await start_postgres(folder / "data")
         try:
@@ -56,6 +70,7 @@ async def private_kafka(prefix: str) -> AsyncIterator[str]:
     """A Kafka broker of the run's own, its data in a scratch folder; yields its address."""
     from claimflow_shared.testing.infra import start_kafka
 
+    stop_on_sigterm()
     with scratch_folder(prefix) as folder:
         broker = await start_kafka(folder)
         try:
