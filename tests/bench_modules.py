@@ -6,11 +6,13 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+"""The benchmark scripts' folder."""
+
 
 def bench_module(name: str) -> ModuleType:
     """The module ``bench/<name>.py``, loaded under the name ``bench_<name>``."""
-    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
