@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import psutil
-from scratch import postgres_server, private_kafka, scratch_folder, stop_on_sigterm
+from scratch import postgres_server, private_kafka, scratch_folder
 
 from claimflow.demo import seed_catalog, seed_prior_auth
 from claimflow.provisioning import create_key, migrate
@@ -207,7 +207,6 @@ async def infrastructure() -> AsyncIterator[tuple[str, str]]:
 @asynccontextmanager
 async def running_system(*, workers_per_service: int = 1) -> AsyncIterator[System]:
     """The four services, each with an API (claims only) and its workers, ready to load."""
-    stop_on_sigterm()
     async with infrastructure() as (server_url, bootstrap):
         with scratch_folder("bench-run-") as logs:
             system = System(server_url, bootstrap, logs)

@@ -31,6 +31,7 @@ def scratch_folder(prefix: str) -> Iterator[Path]:
 async def postgres_server(prefix: str) -> AsyncIterator[str]:
     """The server ``DATABASE_URL`` names (`make bench` starts one), as the URL of its
     ``postgres`` database; without it, a server of the run's own (``private_postgres``)."""
+    stop_on_sigterm()
     if given := os.environ.get("DATABASE_URL"):
         from claimflow_shared.settings import database_url_for
 
@@ -56,7 +57,6 @@ async def private_postgres(prefix: str) -> AsyncIterator[str]:
     """A PostgreSQL server of the run's own, its data in a scratch folder; yields its URL."""
     from claimflow_shared.testing.infra import start_postgres
 
-    stop_on_sigterm()
     with scratch_folder(prefix) as folder:
         server = await start_postgres(folder / "data")
         try:
