@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import platform
 import random
 import resource
@@ -23,9 +22,11 @@ import time
 import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from record import save
 
 from code_catalog.codes.formats import CodeSystem, classify_procedure
 from code_catalog.importers.hcpcs import parse_hcpcs_csv
@@ -43,7 +44,6 @@ from code_catalog.review.claim import ClaimForReview, ClaimLine
 from code_catalog.review.engine import ReviewEngine
 from code_catalog.review.tables import CatalogTables
 
-RESULTS = Path(__file__).parent / "results" / "catalog_review.json"
 CPT_MODIFIERS = ("24", "25", "26", "50", "51", "57", "58", "59", "76", "77", "78", "79", "91")
 LINE_MODIFIERS = ("", "", "", "", "", "25", "59", "LT", "RT", "XU", "76", "26", "TC")
 FIRST_DAY = date(2025, 1, 1)
@@ -252,9 +252,6 @@ def main() -> None:
     gc.collect()
     figures = run(ReviewEngine(tables), claims, args.seconds)
     result = {
-        "benchmark": "catalog_review",
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
         "machine": platform.machine(),
         "table_sizes": tables.sizes(),
         "seconds_parse_real_files": round(timings["parse_real_files"], 2),
@@ -265,9 +262,7 @@ def main() -> None:
         "rss_mib_after_review": round(rss_mib(), 1),
         **figures,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    print(save("catalog_review", result).read_text(encoding="utf-8"), end="")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,6 @@ temporary folder, never into the repository.
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
 import resource
 import time
@@ -21,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog_review import synthetic_addons, synthetic_mues, synthetic_pairs
+from record import save
 
 from claimflow_shared.testing.databases import create_database, drop_database, migrate
 from code_catalog.codes.formats import CodeSystem, classify_procedure
@@ -39,7 +37,6 @@ from code_catalog.testing.layouts import (
     write_ptp,
 )
 
-RESULTS = Path(__file__).resolve().parent / "results"
 DATA = shared_data_dir()
 HCPCS = DATA / "hcpcs" / "HCPC2025_OCT_ANWEB.csv"
 RVU = DATA / "rvu" / "pprrvu_2024_jul.csv"
@@ -59,18 +56,9 @@ def rss_mib() -> float:
 
 
 def write_result(name: str, figures: dict[str, Any]) -> Path:
-    """Write figures to bench/results/<name>.json and print them."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    result = {
-        "benchmark": name,
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        **figures,
-    }
-    path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2, default=str))
+    """Write figures to bench/results/<name>.json and print the file."""
+    path = save(name, figures)
+    print(path.read_text(encoding="utf-8"), end="")
     return path
 
 

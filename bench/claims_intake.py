@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import socket
 import statistics
 import sys
@@ -36,12 +35,13 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psutil
+from record import save
 from scratch import postgres_server
 from sqlalchemy import text
 
@@ -52,7 +52,6 @@ from claimflow_shared.testing.databases import create_database, drop_database, m
 from claimflow_shared.x12.p837 import synthetic
 from claims.definition import DEFINITION
 
-RESULTS = Path(__file__).parent / "results" / "claims_intake.json"
 SERVED = (date.today() - timedelta(days=7)).isoformat()
 
 
@@ -380,17 +379,11 @@ def main() -> None:
     args = parse_args()
     figures = asyncio.run(run(args))
     result = {
-        "benchmark": "claims_intake",
         **figures,
         "server": f"claims app under uvicorn, {args.workers} worker process(es); PostgreSQL here",
         "load_average_1m": round(os.getloadavg()[0], 2),
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    print(save("claims_intake", result).read_text(encoding="utf-8"), end="")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Throughput: claims/s from HTTP submission to the final ClaimStatusChanged, 5 lines per claim,
 offered as fast as the API takes them. Latency: p50/p95/p99 from submission to final status at
 a steady offered rate, and per stage of the pipeline (``stages``). Memory: RSS of each process
-idle and under load.
+idle and under load. The machine's speed (``host.py``) is probed again just before the latency
+run, the system idle, as ``host_probe_ms_before_latency``.
 
     python bench/e2e_pipeline.py [--seconds 60] [--rate 200] [--workers 1] [--concurrency 64]
 """
@@ -22,8 +23,10 @@ from typing import Any
 import httpx
 import orjson
 from aiokafka import AIOKafkaConsumer
-from harness import System, running_system, write_result
+from harness import System, running_system
+from host import probe_ms
 from rawhttp import Connection
+from record import save
 from stages import event_stamps, group_totals, intake_groups, stage_latencies, summary
 
 FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
@@ -207,6 +210,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         done = [finals.at[c] for c in sent if c in finals.at]
         throughput = len(done) / (max(done) - first) if done else 0.0
         accepted_rate = len(sent) / (last - first)
+        probe = probe_ms()
         groups_before = await api_group_totals(system)
         steady_run = await open_loop(system, args.latency_seconds, args.rate)
         groups = intake_groups(groups_before, await api_group_totals(system), args.latency_seconds)
@@ -234,6 +238,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "intake_claims_per_s": round(accepted_rate, 1),
         "end_to_end_claims_per_s": round(throughput, 1),
         "latency_rate_per_s": args.rate,
+        "host_probe_ms_before_latency": probe,
         "latency_claims": len(steady),
         "latency_not_accepted": steady_run.failures,
         "latency_final": len(latencies),
@@ -281,7 +286,7 @@ def main() -> None:
     result = asyncio.run(measure(args))
     name = args.name or f"e2e_pipeline_w{args.workers}"
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
-    print(f"written to {write_result(name, result)}")
+    print(f"written to {save(name, result)}")
 
 
 if __name__ == "__main__":

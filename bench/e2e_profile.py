@@ -29,8 +29,9 @@ from typing import Any
 
 import psutil
 from e2e_pipeline import Finals, closed_loop, open_loop
-from harness import System, running_system, write_result
+from harness import System, running_system
 from layers import FRAMEWORKS, layer_samples, shares
+from record import save
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / ".data" / "profiles" / "e2e"
@@ -187,7 +188,7 @@ async def main() -> None:
     async with running_system(workers_per_service=1) as system:
         result = await profile(system, args)
     report(result)
-    print(f"written to {write_result(args.name, result)}")
+    print(f"written to {save(args.name, result)}")
 
 
 if __name__ == "__main__":

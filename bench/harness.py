@@ -7,12 +7,10 @@ otherwise starts its own with the test infrastructure launcher.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -31,28 +29,12 @@ from claimflow_shared.db import connect
 from claimflow_shared.settings import database_url_for
 from claimflow_shared.testing.databases import drop_database
 
-RESULTS = Path(__file__).resolve().parent / "results"
-
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def write_result(name: str, result: dict[str, object]) -> Path:
-    """Write a benchmark's figures to bench/results/<name>.json."""
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    path.write_text(
-        json.dumps(
-            {"benchmark": name, "measured_at": stamp, "cpus": os.cpu_count(), **result}, indent=2
-        )
-        + "\n"
-    )
-    return path
 
 
 @dataclass

@@ -33,9 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import json
 import os
-import platform
 import time
 import uuid
 from datetime import UTC, datetime
@@ -44,6 +42,7 @@ from typing import Any
 
 import orjson
 import uvloop
+from record import save
 from scratch import postgres_server
 from sqlalchemy import text
 from webhook_sender import start_receiver, wait_until_serving
@@ -55,7 +54,6 @@ from notifications.definition import DEFINITION
 from notifications.delivery.bootstrap import open_scheduler
 from notifications.settings import NotificationsSettings, notifications_settings
 
-RESULTS = Path(__file__).parent / "results" / "webhook_delivery.json"
 TENANT = "bench-tenant"
 INSERT_CHUNK = 5_000
 
@@ -285,9 +283,6 @@ def figures(
         "worker": f"one process: DeliveryScheduler.run() on {args.loop}, spans and metrics on",
         "receiver": "uvicorn (separate process), verifies signatures, answers 204",
         "database": "PostgreSQL on the same machine",
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -303,8 +298,7 @@ def main() -> None:
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    save("webhook_delivery", result)
     print(
         f"{result['deliveries_per_second']} deliveries/s end to end, "
         f"{result['deliveries_per_worker_cpu_second']} deliveries per worker CPU-second "

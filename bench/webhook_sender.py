@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from record import save
 
 from claimflow_shared.webhooks import WebhookVerificationError, generate_secret, verify
 from notifications.delivery.concurrency import DeliveryLimiter
@@ -36,7 +36,6 @@ from notifications.delivery.config import DeliveryConfig
 from notifications.delivery.sender import build_client, send
 from notifications.delivery.url_safety import loopback_networks
 
-RESULTS = Path(__file__).parent / "results" / "webhook_sender.json"
 SECRET_ENV = "BENCH_WEBHOOK_SECRET"
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -205,9 +204,6 @@ def _figures(args: argparse.Namespace, tally: Tally, elapsed: float, cpu: float)
         "subscriptions": args.subscriptions,
         "sender_loop": "uvloop" if args.uvloop else "asyncio",
         "receiver": "uvicorn (separate process), verifies signatures, answers 204",
-        "python": platform.python_version(),
-        "cpus": os.cpu_count(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
 
@@ -224,8 +220,7 @@ def main() -> None:
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    save("webhook_sender", figures)
     print(
         f"{figures['deliveries_per_second']} deliveries/s "
         f"({figures['deliveries']} delivered, {figures['failed']} failed "

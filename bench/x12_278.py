@@ -13,11 +13,10 @@ Prints the figures and writes ``bench/results/x12_278.json``.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import time
 from datetime import UTC, datetime
-from pathlib import Path
+
+from record import save
 
 from claimflow_shared.x12.p278 import (
     Request278Read,
@@ -30,7 +29,6 @@ from claimflow_shared.x12.p278 import (
 from claimflow_shared.x12.p278.synthetic import RequestSpec, ServiceSpec, interchange, request
 from claimflow_shared.x12.writer import ControlNumbers
 
-RESULTS = Path(__file__).parent / "results" / "x12_278.json"
 SERVICES = (ServiceSpec(), ServiceSpec("97110", ("GP",), "12"), ServiceSpec("K0001"))
 
 
@@ -83,12 +81,10 @@ def main() -> None:
         "read_requests_per_cpu_second": round(args.requests / best["read_cpu"]),
         "render_responses_per_cpu_second": round(args.requests / best["render_cpu"]),
         **{key: round(value, 4) for key, value in best.items()},
-        "python": platform.python_version(),
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     for key, value in figures.items():
         print(f"{key:34} {value}")
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    save("x12_278", figures)
 
 
 if __name__ == "__main__":

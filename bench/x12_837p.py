@@ -21,7 +21,6 @@ Prints a table with ratios and writes ``bench/results/x12_837p.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -29,12 +28,12 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from pathlib import Path
+
+from record import save
 
 from claimflow_shared.x12.p837 import synthetic
 
-RESULTS = Path(__file__).parent / "results" / "x12_837p.json"
 REPORT = "import resource, sys, time\n"
 CLAIMFLOW = (
     REPORT
@@ -227,27 +226,19 @@ def main() -> None:
         f"{platform.python_version()} on {os.cpu_count()} CPUs"
     )
     print(table(results))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "benchmark": "x12_837p",
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                "python": platform.python_version(),
-                "machine": platform.platform(),
-                "cpus": os.cpu_count(),
-                "claims": args.claims,
-                "lines_per_claim": args.lines,
-                "file_bytes": size,
-                "results": [asdict(r) for r in results],
-                "ratios_by_cpu_time": {
-                    r.name: results[0].claims_per_cpu_second / r.claims_per_cpu_second
-                    for r in results[1:]
-                },
+    save(
+        "x12_837p",
+        {
+            "machine": platform.platform(),
+            "claims": args.claims,
+            "lines_per_claim": args.lines,
+            "file_bytes": size,
+            "results": [asdict(r) for r in results],
+            "ratios_by_cpu_time": {
+                r.name: results[0].claims_per_cpu_second / r.claims_per_cpu_second
+                for r in results[1:]
             },
-            indent=2,
-        )
-        + "\n"
+        },
     )
 
 
