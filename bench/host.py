@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from typing import Any
 
 LOOPS = 40_000
 """Iterations of the fixed work: about 20 ms on this VM (2026-11-25)."""
@@ -23,7 +24,7 @@ def fixed_work(loops: int = LOOPS) -> int:
     """Dict building, string formatting and arithmetic, the interpreter's everyday work."""
     total = 0
     for i in range(loops):
-        line = {"code": f"{i:05d}", "units": i % 7, "modifiers": [str(i % 3)]}
+        line: dict[str, Any] = {"code": f"{i:05d}", "units": i % 7, "modifiers": [str(i % 3)]}
         total += len(line["code"]) + line["units"] + len(line["modifiers"])
     return total
 
