@@ -310,7 +310,7 @@ def main() -> None:
         f"statuses {result['statuses']}, "
         f"{result['attempts_not_204']} not 204; load average (1 min) "
         f"{result['load_average_1m_start']} -> {result['load_average_1m_end']} "
-        f"on {result['cpus']} CPUs)"
+        f"on {os.cpu_count()} CPUs)"
     )
 
 
