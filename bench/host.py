@@ -1,8 +1,8 @@
 """How fast the machine runs a fixed piece of Python at the moment it is asked.
 
-This VM's speed drifts from hour to hour on unchanged code (the README's performance section
-has examples: the same 20 s run at 200 claims/s gave a p99 anywhere from 164 to 274 ms within
-an hour). Every result file therefore carries ``host_probe_ms``: the same pure-Python work,
+This VM's speed drifts from hour to hour on unchanged code (``docs/performance.md`` has
+examples: in one sitting, 20 s runs of the same code at 200 claims/s gave a p99 from 181 to
+274 ms). Every result file therefore carries ``host_probe_ms``: the same pure-Python work,
 timed several times in a row while none of the benchmark's servers or services run (the
 end-to-end benchmark also probes just before its latency run, its system idle). Comparing the
 probes of two results tells whether a figure moved with the code or with the machine.
