@@ -3,9 +3,10 @@
 This VM's speed drifts from hour to hour on unchanged code (``docs/performance.md`` has
 examples: in one sitting, 20 s runs of the same code at 200 claims/s gave a p99 from 181 to
 274 ms). Every result file therefore carries ``host_probe_ms``: the same pure-Python work,
-timed several times in a row while none of the benchmark's servers or services run (the
-end-to-end benchmark also probes just before its latency run, its system idle). Comparing the
-probes of two results tells whether a figure moved with the code or with the machine.
+timed several times in a row once the benchmark's own processes have stopped. Under ``make
+bench`` the shared PostgreSQL and broker stay up, idle. The end-to-end benchmark also probes
+just before its latency run, its system idle. Comparing the probes of two results tells
+whether a figure moved with the code or with the machine.
 
 The work is the standard library only, so a dependency update never changes what is timed.
 """

@@ -21,8 +21,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def save(name: str, figures: dict[str, Any]) -> Path:
     """Write ``figures`` under the common heading to ``bench/results/<name>.json``; return the
-    file. Call it once the benchmark's servers and services have stopped, so the probe times
-    the machine rather than the benchmark."""
+    file. Call it once the benchmark's own processes have stopped, so the probe times the
+    machine rather than the benchmark."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     result = {
         "benchmark": name,
