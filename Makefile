@@ -62,6 +62,8 @@ profile: install
 
 # The benchmark scripts (the other files under bench/ are their shared modules). Each prints
 # its figures and writes bench/results/<name>.json. E2E_WORKERS: worker processes per service.
+# The latency at 200/s is the target's figure with one worker (120 s, in windows of 30 s); with
+# more workers the run is 30 s, a single window.
 BENCH_SCRIPTS := x12_837p x12_278 catalog_import catalog_review catalog_review_db catalog_api \
                  claims_intake webhook_sender webhook_delivery
 E2E_WORKERS ?= 1 2 4
@@ -77,8 +79,9 @@ bench: install
 	    echo "== bench/$$script.py"; $(UV) run --frozen python bench/$$script.py || status=1; \
 	  done; \
 	  for workers in $(E2E_WORKERS); do \
-	    echo "== bench/e2e_pipeline.py --workers $$workers"; \
-	    $(UV) run --frozen python bench/e2e_pipeline.py --workers $$workers || status=1; \
+	    latency=""; [ $$workers -gt 1 ] && latency="--latency-seconds 30"; \
+	    echo "== bench/e2e_pipeline.py --workers $$workers $$latency"; \
+	    $(UV) run --frozen python bench/e2e_pipeline.py --workers $$workers $$latency || status=1; \
 	  done; \
 	  echo "== bench/e2e_pipeline.py $(E2E_BATCHED)"; \
 	  $(UV) run --frozen python bench/e2e_pipeline.py $(E2E_BATCHED) || status=1; \

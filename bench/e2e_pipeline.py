@@ -2,11 +2,13 @@
 
 Throughput: claims/s from HTTP submission to the final ClaimStatusChanged, 5 lines per claim,
 offered as fast as the API takes them. Latency: p50/p95/p99 from submission to final status at
-a steady offered rate, and per stage of the pipeline (``stages``). Memory: RSS of each process
+a steady offered rate, per stage of the pipeline (``stages``) and per window of the run
+(``windows``), with the machine's busy and idle cores meanwhile. Memory: RSS of each process
 idle and under load. The machine's speed (``host.py``) is probed again just before the latency
 run, the system idle, as ``host_probe_ms_before_latency``.
 
-    python bench/e2e_pipeline.py [--seconds 60] [--rate 200] [--workers 1] [--concurrency 64]
+    python bench/e2e_pipeline.py [--seconds 60] [--rate 200] [--latency-seconds 120]
+        [--window-seconds 30] [--workers 1] [--concurrency 64]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from host import probe_ms
 from rawhttp import Connection
 from record import save
 from stages import event_stamps, group_totals, intake_groups, stage_latencies, summary
+from windows import busy_cores, by_window, cpu_times, percentile
 
 FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
 CODES = ["G0008", "J1100", "99213", "99214", "A0428"]
@@ -187,12 +190,6 @@ async def api_group_totals(system: System) -> dict[str, float]:
     return group_totals(response.text)
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0–100) of ``values``."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
 async def measure(args: argparse.Namespace) -> dict[str, Any]:
     async with running_system(workers_per_service=args.workers) as system:
         finals = Finals(system)
@@ -212,7 +209,9 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         accepted_rate = len(sent) / (last - first)
         probe = probe_ms()
         groups_before = await api_group_totals(system)
+        machine_before = cpu_times()
         steady_run = await open_loop(system, args.latency_seconds, args.rate)
+        machine = busy_cores(machine_before, cpu_times())
         groups = intake_groups(groups_before, await api_group_totals(system), args.latency_seconds)
         steady = steady_run.sent
         await drain(finals, steady, 60)
@@ -253,6 +252,8 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         }
         if after_warm_up
         else {},
+        "latency_ms_by_window": by_window(steady, finals.at, args.window_seconds),
+        "machine_cores_during_latency": machine,
         "latency_stages_ms": summary(stages, percentile),
         "latency_intake_groups": groups,
         "final_statuses": dict(
@@ -271,7 +272,10 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--latency-seconds", type=float, default=30)
+    parser.add_argument("--latency-seconds", type=float, default=120)
+    parser.add_argument(
+        "--window-seconds", type=float, default=30, help="latency reported per this many seconds"
+    )
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=64)
