@@ -2,8 +2,9 @@
 
 One p99 over a whole run hides when the slow claims came. On this VM they come in bursts, a few
 seconds at a time (``docs/performance.md``), so the end-to-end benchmark also cuts its latency
-run into windows of submission time and gives each window's percentiles: a run whose windows
-agree measured the code, one with a single bad window met a slow patch of the machine.
+run into windows of submission time and gives each window's percentiles. Windows that agree
+measured the code; a single bad window met a slow patch of the machine, or, as the first
+window, the seconds right after the throughput run.
 
 ``busy_cores`` reads the kernel's own count of CPU time (``/proc/stat``), every process and
 the kernel included: the benchmark's processes, its client, and whatever else ran. At 200
@@ -70,7 +71,8 @@ class CpuTimes:
 
 
 def cpu_times(read: Callable[[], str] | None = None) -> CpuTimes | None:
-    """The machine's busy and idle CPU time from ``/proc/stat``; None where there is none."""
+    """The machine's busy, idle and stolen CPU time from ``/proc/stat``; None where there is
+    none."""
     try:
         text = read() if read is not None else _read_stat()
     except OSError:
