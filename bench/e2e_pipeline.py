@@ -30,7 +30,7 @@ from host import probe_ms
 from rawhttp import Connection
 from record import save
 from stages import event_stamps, group_totals, intake_groups, stage_latencies, summary
-from windows import busy_cores, by_window, cpu_times, percentile
+from windows import busy_cores, by_window, cpu_times, percentiles
 
 FINAL = {"accepted", "rejected", "pended_auth", "pended_review"}
 CODES = ["G0008", "J1100", "99213", "99214", "A0428"]
@@ -241,20 +241,12 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "latency_claims": len(steady),
         "latency_not_accepted": steady_run.failures,
         "latency_final": len(latencies),
-        "latency_ms": {
-            q: round(percentile(latencies, float(q[1:])), 1) for q in ("p50", "p95", "p99")
-        }
-        if latencies
-        else {},
+        "latency_ms": percentiles(latencies),
         "mean_latency_ms": round(statistics.fmean(latencies), 1) if latencies else None,
-        "latency_ms_after_first_5_s": {
-            q: round(percentile(after_warm_up, float(q[1:])), 1) for q in ("p50", "p95", "p99")
-        }
-        if after_warm_up
-        else {},
+        "latency_ms_after_first_5_s": percentiles(after_warm_up),
         "latency_ms_by_window": by_window(steady, finals.at, args.window_seconds),
         "machine_cores_during_latency": machine,
-        "latency_stages_ms": summary(stages, percentile),
+        "latency_stages_ms": summary(stages),
         "latency_intake_groups": groups,
         "final_statuses": dict(
             collections.Counter(finals.status[c] for c in sent if c in finals.status)

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import collections
 import re
-from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer
+from windows import percentiles
 
 SUBMITTED = "claims.claim.submitted.v1"
 REVIEWED = "codecatalog.claim_review.completed.v1"
@@ -87,13 +87,9 @@ def stage_latencies(
     return stages
 
 
-def summary(stages: dict[str, list[float]], percentile: Any) -> dict[str, dict[str, float]]:
+def summary(stages: dict[str, list[float]]) -> dict[str, dict[str, float]]:
     """p50/p95/p99 per stage."""
-    return {
-        stage: {q: round(percentile(values, float(q[1:])), 1) for q in ("p50", "p95", "p99")}
-        for stage, values in stages.items()
-        if values
-    }
+    return {stage: percentiles(values) for stage, values in stages.items() if values}
 
 
 GROUPS = "claimflow_intake_group_claims"

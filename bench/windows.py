@@ -35,6 +35,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
+def percentiles(
+    values: list[float], quantiles: tuple[float, ...] = (50, 95, 99)
+) -> dict[str, float]:
+    """``{"p50": …, "p95": …, "p99": …}`` of ``values``, rounded to 0.1; empty for none."""
+    return {f"p{q:g}": round(percentile(values, q), 1) for q in quantiles} if values else {}
+
+
 def by_window(
     sent: Mapping[str, float],
     final: Mapping[str, float],
@@ -54,8 +61,7 @@ def by_window(
         if claim in final:
             windows.setdefault(int((at - start) // seconds), []).append((final[claim] - at) * 1000)
     return [
-        {"from_s": index * seconds, "claims": len(values)}
-        | {f"p{q:g}": round(percentile(values, q), 1) for q in quantiles}
+        {"from_s": index * seconds, "claims": len(values)} | percentiles(values, quantiles)
         for index, values in sorted(windows.items())
     ]
 

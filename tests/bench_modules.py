@@ -12,7 +12,12 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 def bench_module(name: str) -> ModuleType:
-    """The module ``bench/<name>.py``, loaded under the name ``bench_<name>``."""
+    """The module ``bench/<name>.py``, loaded under the name ``bench_<name>``.
+
+    The scripts import their sibling modules by plain name (``from windows import …``), as
+    when run from ``bench/``, so the folder goes on the path, last, for those imports."""
+    if str(BENCH) not in sys.path:
+        sys.path.append(str(BENCH))
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

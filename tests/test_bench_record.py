@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench_modules import BENCH, bench_module
+from tests.bench_modules import bench_module
 
 
 def test_the_probe_times_the_work_it_is_given() -> None:
@@ -24,7 +24,6 @@ def test_the_probe_times_the_work_it_is_given() -> None:
 def test_a_result_file_has_the_heading_then_the_figures(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.syspath_prepend(str(BENCH))
     record = bench_module("record")
     monkeypatch.setattr(record, "RESULTS", tmp_path / "results")
 

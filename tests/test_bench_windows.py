@@ -37,6 +37,14 @@ def test_claims_never_final_and_empty_windows_are_left_out() -> None:
     assert windows.by_window({}, {}, 10) == []
 
 
+def test_percentiles_name_each_quantile_and_nothing_for_no_values() -> None:
+    values = [float(ms) for ms in range(1, 101)]
+
+    assert windows.percentiles(values) == {"p50": 51.0, "p95": 95.0, "p99": 99.0}
+    assert windows.percentiles(values, (99.9,)) == {"p99.9": 100.0}
+    assert windows.percentiles([]) == {}
+
+
 def test_busy_idle_and_stolen_cores_come_from_the_kernels_count() -> None:
     tick = os.sysconf("SC_CLK_TCK")
     before = windows.cpu_times(
