@@ -3,9 +3,10 @@
 Throughput: claims/s from HTTP submission to the final ClaimStatusChanged, 5 lines per claim,
 offered as fast as the API takes them. Latency: p50/p95/p99 from submission to final status at
 a steady offered rate, per stage of the pipeline (``stages``) and per window of the run
-(``windows``), with the machine's busy and idle cores meanwhile. Memory: RSS of each process
-idle and under load. The machine's speed (``host.py``) is probed again just before the latency
-run, the system idle, as ``host_probe_ms_before_latency``.
+(``windows``), with the machine's busy and idle cores meanwhile and how long each process
+waited for a core (``runqueue``). Memory: RSS of each process idle and under load. The
+machine's speed (``host.py``) is probed again just before the latency run, the system idle,
+as ``host_probe_ms_before_latency``.
 
     python bench/e2e_pipeline.py [--seconds 60] [--rate 200] [--latency-seconds 120]
         [--window-seconds 30] [--workers 1] [--concurrency 64]
@@ -18,6 +19,7 @@ import asyncio
 import collections
 import datetime
 import itertools
+import os
 import statistics
 import time
 from typing import Any
@@ -29,6 +31,7 @@ from harness import System, running_system
 from host import probe_ms
 from rawhttp import Connection
 from record import save
+from runqueue import read, waiting_for_cores
 from stages import event_stamps, group_totals, intake_groups, stage_latencies, summary
 from windows import busy_cores, by_window, cpu_times, percentiles
 
@@ -209,9 +212,14 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         accepted_rate = len(sent) / (last - first)
         probe = probe_ms()
         groups_before = await api_group_totals(system)
-        machine_before = cpu_times()
+        processes = system.pids() | {"benchmark client": [os.getpid()]}
+        machine_before, queues_before = cpu_times(), read(processes)
+        steady_started = time.monotonic()
         steady_run = await open_loop(system, args.latency_seconds, args.rate)
         machine = busy_cores(machine_before, cpu_times())
+        queues = waiting_for_cores(
+            queues_before, read(processes), time.monotonic() - steady_started
+        )
         groups = intake_groups(groups_before, await api_group_totals(system), args.latency_seconds)
         steady = steady_run.sent
         await drain(finals, steady, 60)
@@ -246,6 +254,7 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
         "latency_ms_after_first_5_s": percentiles(after_warm_up),
         "latency_ms_by_window": by_window(steady, finals.at, args.window_seconds),
         "machine_cores_during_latency": machine,
+        "waiting_for_cores_during_latency": queues,
         "latency_stages_ms": summary(stages),
         "latency_intake_groups": groups,
         "final_statuses": dict(

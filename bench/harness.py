@@ -118,12 +118,16 @@ class System:
                         pass
                     await asyncio.sleep(0.2)
 
+    def pids(self) -> dict[str, list[int]]:
+        """The processes of the run by name: each service process, PostgreSQL's and the broker's."""
+        running = {p.name: [p.popen.pid] for p in self.processes if p.popen.poll() is None}
+        running["postgresql"] = _pids_running("postgres")
+        running["kafka"] = _pids_running("kafka.Kafka")
+        return running
+
     def cpu_seconds(self) -> dict[str, float]:
         """CPU seconds used so far by each service process, PostgreSQL and the Kafka broker."""
-        used = {p.name: _cpu(p.popen.pid) for p in self.processes if p.popen.poll() is None}
-        used["postgresql"] = sum(_cpu(pid) for pid in _pids_running("postgres"))
-        used["kafka"] = sum(_cpu(pid) for pid in _pids_running("kafka.Kafka"))
-        return used
+        return {name: sum(_cpu(pid) for pid in pids) for name, pids in self.pids().items()}
 
     def rss(self) -> dict[str, float]:
         """Resident memory of every process, MiB."""
