@@ -28,6 +28,23 @@ class SchedStat:
     waiting_ns: int
     slices: int
 
+    def __add__(self, other: SchedStat) -> SchedStat:
+        return SchedStat(
+            self.running_ns + other.running_ns,
+            self.waiting_ns + other.waiting_ns,
+            self.slices + other.slices,
+        )
+
+    def __sub__(self, other: SchedStat) -> SchedStat:
+        return SchedStat(
+            self.running_ns - other.running_ns,
+            self.waiting_ns - other.waiting_ns,
+            self.slices - other.slices,
+        )
+
+
+NONE = SchedStat(0, 0, 0)
+
 
 Reading = dict[str, dict[tuple[int, int], SchedStat]]
 """Per named group of processes, each thread's counts, keyed by (pid, tid)."""
@@ -70,27 +87,14 @@ def waiting_for_cores(
     if seconds <= 0 or not any(before.values()):
         return None
     report: dict[str, dict[str, float]] = {}
-    everyone = SchedStat(0, 0, 0)
+    everyone = NONE
     for name, now in after.items():
         then = before.get(name, {})
-        group = SchedStat(0, 0, 0)
-        for thread in now.keys() & then.keys():
-            group = _plus(group, now[thread], then[thread])
-        everyone = _plus(everyone, group)
+        group = sum((now[thread] - then[thread] for thread in now.keys() & then.keys()), NONE)
+        everyone += group
         report[name] = _figures(group, seconds)
     report["all"] = _figures(everyone, seconds)
     return report
-
-
-def _plus(total: SchedStat, now: SchedStat, then: SchedStat | None = None) -> SchedStat:
-    """``total`` with what happened between ``then`` and ``now`` added (all of ``now``
-    without ``then``)."""
-    base = then or SchedStat(0, 0, 0)
-    return SchedStat(
-        total.running_ns + now.running_ns - base.running_ns,
-        total.waiting_ns + now.waiting_ns - base.waiting_ns,
-        total.slices + now.slices - base.slices,
-    )
 
 
 def _figures(counts: SchedStat, seconds: float) -> dict[str, float]:
