@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,11 @@ def _thread(proc: Path, pid: int, tid: int, running: int, waiting: int, slices: 
     task = proc / str(pid) / "task" / str(tid)
     task.mkdir(parents=True, exist_ok=True)
     (task / "schedstat").write_text(f"{running} {waiting} {slices}\n")
+
+
+def _reader(proc: Path) -> Callable[[int], dict[tuple[int, int], object]]:
+    """Reads threads from the fake ``/proc`` at ``proc``."""
+    return lambda pid: runqueue.read_threads(pid, proc)
 
 
 def test_every_thread_of_a_process_is_read(tmp_path: Path) -> None:
@@ -35,10 +41,7 @@ def test_running_and_waiting_cores_per_group_and_in_all(tmp_path: Path) -> None:
     _thread(tmp_path, 2, 2, 0, 0, 0)
     _thread(tmp_path, 2, 3, 0, 0, 0)
     groups = {"api": [1], "postgresql": [2]}
-
-    def threads(pid: int) -> dict[tuple[int, int], object]:
-        return runqueue.read_threads(pid, tmp_path)
-
+    threads = _reader(tmp_path)
     before = runqueue.read(groups, threads)
     # ten seconds: the API ran 4 s and waited 6 s over 1,000 slices; PostgreSQL's two
     # threads ran 1 + 1 s and waited 0.5 + 0.5 s over 4,000 slices
@@ -58,12 +61,12 @@ def test_running_and_waiting_cores_per_group_and_in_all(tmp_path: Path) -> None:
 def test_threads_seen_only_once_are_left_out(tmp_path: Path) -> None:
     _thread(tmp_path, 7, 7, 10**9, 10**9, 10)
     _thread(tmp_path, 7, 8, 10**9, 10**9, 10)  # ends before the second reading
-    before = runqueue.read({"worker": [7]}, lambda pid: runqueue.read_threads(pid, tmp_path))
+    before = runqueue.read({"worker": [7]}, _reader(tmp_path))
     (tmp_path / "7" / "task" / "8" / "schedstat").unlink()
     (tmp_path / "7" / "task" / "8").rmdir()
     _thread(tmp_path, 7, 7, 2 * 10**9, 10**9, 20)
     _thread(tmp_path, 7, 9, 5 * 10**9, 5 * 10**9, 50)  # starts after the first reading
-    after = runqueue.read({"worker": [7]}, lambda pid: runqueue.read_threads(pid, tmp_path))
+    after = runqueue.read({"worker": [7]}, _reader(tmp_path))
 
     measured = runqueue.waiting_for_cores(before, after, 1)
 
@@ -76,12 +79,12 @@ def test_threads_seen_only_once_are_left_out(tmp_path: Path) -> None:
 
 
 def test_no_counts_and_no_time_give_no_figure(tmp_path: Path) -> None:
-    nothing = runqueue.read({"gone": [12345]}, lambda pid: runqueue.read_threads(pid, tmp_path))
+    nothing = runqueue.read({"gone": [12345]}, _reader(tmp_path))
 
     assert nothing == {"gone": {}}
     assert runqueue.waiting_for_cores(nothing, nothing, 10) is None
     _thread(tmp_path, 5, 5, 1, 1, 1)
-    some = runqueue.read({"api": [5]}, lambda pid: runqueue.read_threads(pid, tmp_path))
+    some = runqueue.read({"api": [5]}, _reader(tmp_path))
     assert runqueue.waiting_for_cores(some, some, 0) is None
 
 
