@@ -39,8 +39,6 @@ class ClaimsSettings(ServiceSettings):
     batch_max_body_bytes: int = 20 * MEBIBYTE
     batch_max_claims: int = 1000
     intake_group_max_claims: int = 200
-    intake_group_wait_ms: float = Field(default=8.0, ge=0)
-    intake_group_enough_claims: int = Field(default=8, ge=1)
     timely_filing_days: int = 365
     patient_ref_key: SecretStr = SecretStr(DEVELOPMENT_PATIENT_REF_KEY)
     status_gauge_seconds: float = 15.0

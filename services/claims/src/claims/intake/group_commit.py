@@ -9,12 +9,6 @@ per submitter. A group that fails on its data is retried claim by claim, so one 
 never takes the others down; a group that fails because the database is unreachable fails
 every request in it (each answers 503 and the client retries).
 
-Once the writer has written a group and finds only a few claims queued behind it (fewer than
-``enough_claims``), it waits up to ``wait_seconds`` for more before writing them: under load
-the groups are fuller, so there are fewer transactions and relay turns for the same claims,
-and every process on the claim's path has more of the cores. A writer that was idle writes
-at once, so a claim that arrives alone never waits.
-
 Two histograms on the service's ``/metrics`` show how the groups go: the claims in each group
 (``claimflow_intake_group_claims``) and the seconds each took to write
 (``claimflow_intake_group_write_seconds``). Their ``_sum`` over a while, divided by the while,
@@ -24,7 +18,6 @@ is how busy the writer was: near 1, a claim waits for the group before its own.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
 import time
 from collections.abc import Callable
@@ -71,17 +64,12 @@ class GroupCommit:
         clock: Callable[[], datetime],
         default_filing_days: int,
         max_claims: int = 200,
-        wait_seconds: float = 0.0,
-        enough_claims: int = 1,
     ) -> None:
         self._database = database
         self._tracer = tracer
         self._clock = clock
         self._default_days = default_filing_days
         self._max = max_claims
-        self._wait = wait_seconds
-        self._enough_claims = enough_claims
-        self._enough = asyncio.Event()
         self._queue: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
         self._sizes = meter.create_histogram(
@@ -100,40 +88,22 @@ class GroupCommit:
         """Store one claim; return once it (and its event) is committed."""
         answer: asyncio.Future[Submitted] = asyncio.get_running_loop().create_future()
         self._queue.append(_Waiting(principal, draft, otel_context.get_current(), answer))
-        if len(self._queue) >= self._enough_claims:
-            self._enough.set()
         if self._writer is None or self._writer.done():
             # A fresh context: the writer's spans must not join the first caller's trace.
             self._writer = asyncio.create_task(self._drain(), context=contextvars.Context())
         return await answer
 
     async def _drain(self) -> None:
-        group: list[_Waiting] = []
-        try:
-            while self._queue:
-                group, self._queue = self._queue[: self._max], self._queue[self._max :]
-                started = time.perf_counter()
+        while self._queue:
+            group, self._queue = self._queue[: self._max], self._queue[self._max :]
+            started = time.perf_counter()
+            try:
                 await self._write(group)
-                self._seconds.record(time.perf_counter() - started)
-                self._sizes.record(len(group))
-                group = []
-                await self._gather()
-        except BaseException as exc:  # never leave a request waiting for ever
-            self._fail(group, exc)
-            if isinstance(exc, asyncio.CancelledError):
-                self._fail(self._queue, exc)
-                self._queue = []
-            raise
-
-    async def _gather(self) -> None:
-        """Wait, up to ``wait_seconds``, until ``enough_claims`` queue: only while some do,
-        but fewer."""
-        if self._wait <= 0 or not 0 < len(self._queue) < self._enough_claims:
-            return
-        self._enough.clear()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self._wait):
-                await self._enough.wait()
+            except BaseException as exc:  # never leave a request waiting for ever
+                self._fail(group, exc)
+                raise
+            self._seconds.record(time.perf_counter() - started)
+            self._sizes.record(len(group))
 
     async def _write(self, group: list[_Waiting]) -> None:
         links = [trace.Link(trace.get_current_span(w.context).get_span_context()) for w in group]
@@ -200,8 +170,6 @@ async def get_group_commit(request: Request) -> GroupCommit:
             clock=settings.clock,
             default_filing_days=settings.timely_filing_days,
             max_claims=settings.intake_group_max_claims,
-            wait_seconds=settings.intake_group_wait_ms / 1000,
-            enough_claims=settings.intake_group_enough_claims,
         )
         state.intake_group_commit = group
     return group
