@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import psutil
 from scratch import postgres_server, private_kafka, scratch_folder
+from servers import listener_of, postmaster_of, server_processes
 
 from claimflow.demo import seed_catalog, seed_prior_auth
 from claimflow.provisioning import create_key, migrate
@@ -62,6 +63,8 @@ class System:
     processes: list[Process] = field(default_factory=list)
     api: str = ""
     key: str = ""
+    postmaster: int | None = None
+    broker: int | None = None
 
     def env(self, service: str, **extra: str) -> dict[str, str]:
         """A service process's environment."""
@@ -119,10 +122,13 @@ class System:
                     await asyncio.sleep(0.2)
 
     def pids(self) -> dict[str, list[int]]:
-        """The processes of the run by name: each service process, PostgreSQL's and the broker's."""
+        """The processes of the run by name: each service process, PostgreSQL's and the broker's
+        (those of the servers this run uses, when they are on this machine: ``servers``)."""
         running = {p.name: [p.popen.pid] for p in self.processes if p.popen.poll() is None}
-        running["postgresql"] = _pids_running("postgres")
-        running["kafka"] = _pids_running("kafka.Kafka")
+        if self.postmaster is not None:
+            running["postgresql"] = server_processes(self.postmaster)
+        if self.broker is not None:
+            running["kafka"] = [self.broker]
         return running
 
     def cpu_seconds(self) -> dict[str, float]:
@@ -150,15 +156,6 @@ def _cpu(pid: int) -> float:
     except psutil.NoSuchProcess:
         return 0.0
     return float(times.user + times.system)
-
-
-def _pids_running(marker: str) -> list[int]:
-    """Processes whose command line mentions ``marker`` (the servers under the benchmark)."""
-    found = []
-    for process in psutil.process_iter(["pid", "cmdline"]):
-        if any(marker in part for part in process.info["cmdline"] or ()):
-            found.append(process.info["pid"])
-    return found
 
 
 async def _prepare(system: System) -> None:
@@ -197,6 +194,8 @@ async def running_system(*, workers_per_service: int = 1) -> AsyncIterator[Syste
         with scratch_folder("bench-run-") as logs:
             system = System(server_url, bootstrap, logs)
             await _prepare(system)
+            system.postmaster = await postmaster_of(database_url_for(server_url, "postgres"))
+            system.broker = listener_of(bootstrap)
             try:
                 for service in definitions():
                     for index in range(workers_per_service):
