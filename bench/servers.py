@@ -26,7 +26,7 @@ async def postmaster_of(url: str) -> int | None:
     database = connect(url, pool_size=1)
     try:
         async with database.session() as session:
-            backend = int((await session.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+            backend = int(await session.scalar(text("SELECT pg_backend_pid()")))
             return postmaster_of_backend(backend)
     finally:
         await database.dispose()

@@ -93,7 +93,7 @@ async def test_postgresql_is_the_postmaster_behind_a_connection(postgres_url: st
     database = connect(postgres_url, pool_size=1)
     try:
         async with database.session() as session:
-            backend = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            backend = await session.scalar(text("SELECT pg_backend_pid()"))
             assert backend in servers.server_processes(postmaster)
     finally:
         await database.dispose()
